@@ -1,0 +1,52 @@
+"""Numbers and arrays as a learner reads them in feedback."""
+
+from __future__ import annotations
+
+import numpy as np
+
+FULL_LIMIT = 36  # arrays with at most this many entries are shown whole
+
+
+def num(x) -> str:
+    """A scalar, compactly: 3, 0.25, 1.2346e-07, inf."""
+    if isinstance(x, (bool, np.bool_)):
+        return str(bool(x))
+    if isinstance(x, (int, np.integer)):
+        return str(int(x))
+    if isinstance(x, (float, np.floating)):
+        return f"{float(x):.5g}"
+    return repr(x)
+
+
+def array(a: np.ndarray, indent: int = 0) -> str:
+    a = np.asarray(a)
+    if a.ndim == 0:
+        return num(a.item())
+    opts = dict(precision=5, separator=", ", max_line_width=88 - indent)
+    if a.size > FULL_LIMIT:
+        opts.update(threshold=0, edgeitems=2)
+    text = np.array2string(a, **opts)
+    head = f"{'×'.join(map(str, a.shape))} array " if a.size > FULL_LIMIT or a.ndim > 2 else ""
+    return head + text.replace("\n", "\n" + " " * indent)
+
+
+def value(x, indent: int = 0) -> str:
+    """Any plain value the worker may send back."""
+    if isinstance(x, np.ndarray):
+        return array(x, indent)
+    if isinstance(x, tuple):
+        return "(" + ", ".join(value(v, indent) for v in x) + ("," if len(x) == 1 else "") + ")"
+    if isinstance(x, list):
+        return "[" + ", ".join(value(v, indent) for v in x) + "]"
+    if isinstance(x, dict):
+        return "{" + ", ".join(f"{k!r}: {value(v, indent)}" for k, v in x.items()) + "}"
+    return num(x) if not isinstance(x, str) else repr(x)
+
+
+def assignments(named: dict, indent: int = 2) -> str:
+    """``A = [[1, 2], [3, 4]]`` lines for a call's arguments."""
+    lines = []
+    for name, x in named.items():
+        prefix = f"{' ' * indent}{name} = "
+        lines.append(prefix + value(x, len(prefix)))
+    return "\n".join(lines)

@@ -1,0 +1,76 @@
+"""Run the hidden suites of some topics against one submission -> a Report.
+
+pytest runs in this (trusted) process with a fixed configuration: the
+suites' own directory as rootdir and confcutdir, no ini file, no plugin
+autoload, no cache, and none of the caller's PYTEST_* settings, so nothing in
+a submission folder or the environment can change how the suites run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import secrets
+
+import pytest
+
+from grader.curriculum import SUITES_DIR, Curriculum, Topic
+from grader.learner import RunState
+from grader.plugin import GraderPlugin
+from grader.sandbox import Sandbox, WorkerPool
+from grader.scoring import Report, score_run
+from grader.submission import Submission
+
+
+class GraderError(RuntimeError):
+    """The run itself failed (not the submission): exit non-zero, show why."""
+
+
+def new_seed() -> int:
+    return secrets.randbelow(90000) + 10000
+
+
+@contextlib.contextmanager
+def _clean_pytest_env():
+    saved = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("PYTEST_")}
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    try:
+        yield
+    finally:
+        os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
+        os.environ.update(saved)
+
+
+def pytest_args(topics: list[Topic], maxfail: int | None) -> list[str]:
+    args = [str(t.suite_file) for t in topics]
+    args += ["-c", os.devnull, "--rootdir", str(SUITES_DIR), "--confcutdir", str(SUITES_DIR),
+             "--import-mode=importlib", "-qq", "--tb=no", "-p", "no:cacheprovider", "-p", "no:warnings",
+             "-p", "pytest_jsonreport.plugin", "--json-report", "--json-report-file=none",
+             "--json-report-omit", "collectors", "log", "traceback", "streams", "keywords", "warnings"]
+    if maxfail:
+        args.append(f"--maxfail={maxfail}")
+    return args
+
+
+def grade(submission: Submission, topics: list[Topic], curriculum: Curriculum, seed: int,
+          *, maxfail: int | None = None, pool: WorkerPool | None = None) -> Report:
+    """Grade ``topics`` of ``submission``; ``maxfail=1`` stops at the first lost point."""
+    missing = [t.id for t in topics if not t.suite_file.exists()]
+    if missing:
+        raise GraderError(f"no hidden suite for {', '.join(missing)} in {SUITES_DIR}")
+    own_pool = pool is None
+    pool = pool or WorkerPool(curriculum.forbidden_union())
+    sandbox = Sandbox(submission.files, pool)
+    plugin = GraderPlugin(curriculum, RunState(sandbox, submission.display()), seed)
+    out = io.StringIO()
+    try:
+        with _clean_pytest_env(), contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+            code = pytest.main(pytest_args(topics, maxfail), plugins=[plugin])
+    finally:
+        sandbox.close()
+        if own_pool:
+            pool.close()
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or plugin.json_report is None:
+        raise GraderError(f"the hidden suites could not run (pytest exit code {int(code)}):\n{out.getvalue()[-3000:]}")
+    return score_run(plugin.json_report, topics, submission.label, seed)

@@ -1,0 +1,236 @@
+"""The untrusted side of the boundary: the only process where submission code runs.
+
+Started by ``grader.sandbox`` as ``python -I -m grader.worker --req R --resp W``
+with an empty temporary directory as cwd. It holds no expected value, no
+assertion and no score: it imports one learner module by path, runs the calls
+and scenarios it is sent, and answers with plain data (``grader.wire``) or a
+description of what went wrong. Learner output goes to its stdout/stderr,
+which the parent reads and caps; requests and answers use two private pipes.
+
+Answers are dicts: ``{"ok": True, "value": ..., "mutated": [...],
+"warnings": [...], "fn_calls": [...]}`` or ``{"ok": False, "kind": K,
+"message": ..., "traceback": [[file, line, function, text], ...]}`` where K
+is one of ``not_implemented``, ``exception``, ``forbidden``, ``wrong_type``,
+``no_function``, ``import_error``, ``missing``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import inspect
+import linecache
+import os
+import resource
+import sys
+import traceback
+import warnings
+
+import numpy as np
+
+from grader import guard, wire
+
+_MESSAGE_LIMIT = 2000
+_here = os.getcwd()
+_modules: dict[str, object] = {}
+_import_failures: dict[str, dict] = {}
+
+
+def _limit(text: str) -> str:
+    return text if len(text) <= _MESSAGE_LIMIT else text[:_MESSAGE_LIMIT] + " …"
+
+
+def _learner_frames(tb) -> list[list]:
+    """The frames of a traceback that lie in the learner's files, innermost last."""
+    frames = []
+    for frame, lineno in traceback.walk_tb(tb):
+        filename = frame.f_code.co_filename
+        if os.path.dirname(os.path.abspath(filename)) == _here:
+            text = linecache.getline(filename, lineno).strip()
+            frames.append([os.path.basename(filename), lineno, frame.f_code.co_name, text])
+    return frames
+
+
+def _exception_answer(exc: BaseException, violations) -> dict:
+    if violations:
+        return {"ok": False, "kind": "forbidden", "message": violations[0],
+                "traceback": _learner_frames(exc.__traceback__) if exc else []}
+    if isinstance(exc, NotImplementedError):
+        kind = "not_implemented"
+    else:
+        kind = "exception"
+    try:
+        text = str(exc)
+    except BaseException:  # a learner exception whose __str__ fails
+        text = "<unprintable>"
+    message = type(exc).__name__ + (f": {text}" if text else "")
+    return {"ok": False, "kind": kind, "message": _limit(message),
+            "traceback": _learner_frames(exc.__traceback__)}
+
+
+def _syntax_answer(exc: SyntaxError) -> dict:
+    frame = [os.path.basename(exc.filename or "?"), exc.lineno or 0, "<module>", (exc.text or "").rstrip()]
+    return {"ok": False, "kind": "import_error", "message": f"SyntaxError: {exc.msg}",
+            "traceback": [frame], "offset": exc.offset}
+
+
+def load(module: str) -> dict:
+    """Import the learner's ``<module>.py`` from cwd; the answer says whether it worked."""
+    path = os.path.join(_here, module + ".py")
+    if not os.path.exists(path):
+        return {"ok": False, "kind": "missing", "message": f"{module}.py is missing", "traceback": []}
+    spec = importlib.util.spec_from_file_location(module, path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[module] = mod
+    try:
+        spec.loader.exec_module(mod)
+    except SyntaxError as exc:
+        answer = _syntax_answer(exc)
+    except BaseException as exc:  # anything at import, SystemExit included
+        answer = _exception_answer(exc, None)
+        answer["kind"] = "import_error"
+    else:
+        _modules[module] = mod
+        return {"ok": True}
+    del sys.modules[module]
+    _import_failures[module] = answer
+    return answer
+
+
+def _scenario_target(name: str):
+    """``"topic.attr"`` in ``grader.scenarios``; only names a scenario module exports."""
+    module_name, _, attr = name.partition(".")
+    if not (module_name.isidentifier() and attr.isidentifier()):
+        raise LookupError(f"bad scenario name {name!r}")
+    module = importlib.import_module(f"grader.scenarios.{module_name}")
+    if attr not in getattr(module, "__all__", ()):
+        raise LookupError(f"grader.scenarios.{module_name} does not export {attr!r}")
+    return getattr(module, attr)
+
+
+def _bind_refs(value, learner, counters):
+    """Replace FnRefs (at any depth of lists/tuples/dicts) by counting callables."""
+    if isinstance(value, wire.FnRef):
+        target = _scenario_target(value.name)(learner, *value.args)
+        index = len(counters)
+        counters.append(0)
+
+        def counted(*args, **kwargs):
+            counters[index] += 1
+            return target(*args, **kwargs)
+        return counted
+    if type(value) is list:
+        return [_bind_refs(v, learner, counters) for v in value]
+    if type(value) is tuple:
+        return tuple(_bind_refs(v, learner, counters) for v in value)
+    if type(value) is dict:
+        return {k: _bind_refs(v, learner, counters) for k, v in value.items()}
+    return value
+
+
+def _snapshot(bound: dict) -> dict:
+    return {name: np.array(v, copy=True) for name, v in bound.items()
+            if type(v) is np.ndarray or (type(v) is list and v and not callable(v[0]))}
+
+
+def _mutated(bound: dict, before: dict) -> list[str]:
+    changed = []
+    for name, old in before.items():
+        try:
+            new = np.asarray(bound[name])
+            same = new.shape == old.shape and np.array_equal(new, old, equal_nan=old.dtype.kind in "fc")
+        except Exception:
+            same = False
+        if not same:
+            changed.append(name)
+    return changed
+
+
+def run(request: dict) -> dict:
+    """One call of a learner function, or one scenario, under the forbidden-call guard."""
+    module = request["module"]
+    if module in _import_failures:
+        return _import_failures[module]
+    learner = _modules.get(module)
+    if learner is None:
+        return {"ok": False, "kind": "missing", "message": f"{module} was not loaded", "traceback": []}
+    counters: list[int] = []
+    args = _bind_refs(request.get("args", []), learner, counters)
+    kwargs = _bind_refs(request.get("kwargs", {}), learner, counters)
+    if request["op"] == "scenario":
+        func, before, bound = _scenario_target(request["name"]), {}, {}
+        args = [learner, *args]
+    else:
+        func = getattr(learner, request["name"], None)
+        if not callable(func):
+            public = sorted(n for n, v in vars(learner).items() if callable(v) and not n.startswith("_"))
+            return {"ok": False, "kind": "no_function", "traceback": [],
+                    "message": f"{module}.py defines no function {request['name']}"
+                               f" (it defines: {', '.join(public) or 'nothing'})"}
+        try:
+            bound = inspect.signature(func).bind(*args, **kwargs).arguments
+        except (TypeError, ValueError):
+            bound = {}
+        before = _snapshot(bound)
+    with warnings.catch_warnings(record=True) as caught, guard.active(request.get("forbid", ())) as violations:
+        warnings.simplefilter("always")
+        try:
+            value = func(*args, **kwargs)
+        except BaseException as exc:
+            return _exception_answer(exc, list(violations))
+        if violations:
+            return _exception_answer(None, list(violations))
+    answer = {"ok": True, "value": value, "mutated": _mutated(bound, before), "fn_calls": counters,
+              "warnings": [_limit(f"{w.category.__name__}: {w.message} ({os.path.basename(w.filename)}:{w.lineno})")
+                           for w in caught]}
+    return answer
+
+
+def _respond(fd: int, answer: dict) -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()  # what the learner printed reaches the parent before the answer
+        except Exception:
+            pass
+    try:
+        frame = wire.encode(answer, path="result")
+    except wire.WireError as exc:
+        frame = wire.encode({"ok": False, "kind": "wrong_type", "traceback": [],
+                             "message": str(exc).replace("result['value']", "the returned value", 1)})
+    if len(frame) > wire.MAX_FRAME:
+        frame = wire.encode({"ok": False, "kind": "wrong_type", "traceback": [],
+                             "message": f"the returned value is too large ({len(frame)} bytes)"})
+    wire.write_all(fd, frame)
+
+
+def _set_limits(memory_mb: int, file_mb: int) -> None:
+    with open("/proc/self/status") as status:
+        vm = next((int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:")), 0)
+    cap = vm + memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (file_mb << 20, file_mb << 20))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog="grader.worker")
+    parser.add_argument("--req", type=int, required=True)
+    parser.add_argument("--resp", type=int, required=True)
+    opts = parser.parse_args(argv)
+    init = wire.decode(wire.read_frame(opts.req))
+    guard.install(init["forbidden"])
+    _set_limits(init["memory_mb"], init["file_mb"])
+    sys.path.append(_here)  # lets one topic import another; after stdlib and site, so it shadows nothing
+    wire.write_all(opts.resp, wire.encode({"ok": True, "pid": os.getpid()}))
+    while True:
+        try:
+            request = wire.decode(wire.read_frame(opts.req), allow_refs=True)
+        except EOFError:
+            return
+        answer = load(request["module"]) if request["op"] == "load" else run(request)
+        _respond(opts.resp, answer)
+
+
+if __name__ == "__main__":
+    main()
