@@ -116,6 +116,8 @@ class Learner:
             "exited": f"{name} ended the process ({answer.message}); remove exit()/os._exit() calls.",
             "output_limit": f"{name} {answer.message}; remove the print in the loop.",
             "protocol": f"{name} gave no usable answer: the worker {answer.message}.",
+            "grader_error": f"The grader failed while running {name} ({answer.message}). "
+                            "This is a bug in the grader, not in your code: please report it.",
         }.get(kind, f"{name}: {answer.message}")
         parts = [lead + ("" if kind == "not_implemented" else self._where(answer, module))]
         if kind != "not_implemented" and self.last is not None:

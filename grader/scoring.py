@@ -12,7 +12,7 @@ from collections import Counter
 
 from grader.curriculum import Topic
 
-TOPIC_ERROR_KINDS = {"import_error", "missing", "grader_bug"}
+TOPIC_ERROR_KINDS = {"import_error", "missing", "grader_bug", "grader_error"}
 
 
 @dataclasses.dataclass

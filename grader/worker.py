@@ -11,7 +11,8 @@ Answers are dicts: ``{"ok": True, "value": ..., "mutated": [...],
 "warnings": [...], "fn_calls": [...]}`` or ``{"ok": False, "kind": K,
 "message": ..., "traceback": [[file, line, function, text], ...]}`` where K
 is one of ``not_implemented``, ``exception``, ``forbidden``, ``wrong_type``,
-``no_function``, ``import_error``, ``missing``.
+``no_function``, ``import_error``, ``missing``, or ``grader_error`` (a bug on
+the grader's side of the worker, such as an unknown scenario name).
 """
 
 from __future__ import annotations
@@ -228,7 +229,10 @@ def main(argv=None) -> None:
             request = wire.decode(wire.read_frame(opts.req), allow_refs=True)
         except EOFError:
             return
-        answer = load(request["module"]) if request["op"] == "load" else run(request)
+        try:
+            answer = load(request["module"]) if request["op"] == "load" else run(request)
+        except Exception as exc:  # the grader's own side of the worker failed, not the learner's code
+            answer = {"ok": False, "kind": "grader_error", "message": f"{type(exc).__name__}: {exc}", "traceback": []}
         _respond(opts.resp, answer)
 
 

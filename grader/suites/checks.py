@@ -81,7 +81,8 @@ def close(actual, expected, name: str, *, tol: float, scale: float = 1.0, what: 
                     f"(error {worst:.2g}, allowed {allowed:.2g}).")
     at = tuple(int(i) for i in np.unravel_index(int(np.argmax(err)), err.shape))
     index = ", ".join(map(str, at))
-    raise Wrong(f"{lead}: largest error {worst:.2g} at {name}[{index}] (got {fmt.num(actual[at])}, "
+    indexed = f"({name})" if " " in name else name
+    raise Wrong(f"{lead}: largest error {worst:.2g} at {indexed}[{index}] (got {fmt.num(actual[at])}, "
                 f"expected {fmt.num(expected[at])}; allowed {allowed:.2g}).\n"
                 f"  got      {fmt.array(actual, 11)}\n  expected {fmt.array(expected, 11)}")
 

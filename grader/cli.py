@@ -1,0 +1,164 @@
+"""The `grader` command: parse, call, print. Exit 0 ok, 1 run failed or below
+--fail-under (or, for `check`, topic not passed yet), 2 usage error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from grader import curriculum as curriculum_file
+from grader import runner
+from grader.progress import Progress
+from grader.reports import json as json_report
+from grader.reports import text
+from grader.submission import Submission, SubmissionError
+from grader.verify import verify as run_verify
+
+
+def _curriculum():
+    return curriculum_file.load()
+
+
+def _topic_ids(ctx, param, values):
+    cu = _curriculum()
+    single = isinstance(values, str)
+    for name in [values] if single else values:
+        if name not in cu.ids:
+            raise click.BadParameter(f"unknown topic {name!r}; the topics are: {', '.join(cu.ids)}", ctx, param)
+    return values
+
+
+def _submission(path: str) -> Submission:
+    try:
+        return Submission.from_dir(path, _curriculum())
+    except SubmissionError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _grade(submission: Submission, topics, seed: int | None, **kwargs):
+    seed = runner.new_seed() if seed is None else seed
+    try:
+        return runner.grade(submission, topics, _curriculum(), seed, **kwargs)
+    except (runner.GraderError, RuntimeError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+submission_option = click.option("--submission", "-s", default="exercises", show_default=True, metavar="DIR",
+                                  help="Folder holding the topic modules.")
+seed_option = click.option("--seed", type=int, help="Seed for the random inputs (default: a fresh one; "
+                                                    "the report shows it so you can repeat a run).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="la2-grader")
+def main():
+    """Auto-graded exercises for Linear Algebra II: SVD, matrix calculus, tensors.
+
+    Your loop: edit a module in exercises/, run `grader check`, read the
+    feedback, repeat. `grader list` shows where you are; `grader hint TOPIC`
+    helps when you are stuck.
+    """
+
+
+@main.command("list")
+@submission_option
+def list_topics(submission):
+    """Topics in lecture order, with points and your last known status."""
+    cu, progress = _curriculum(), Progress(submission)
+    click.echo(f"  #  {'topic':<18} {'section':<22} {'points':>6}  status")
+    for number, topic in enumerate(cu.topics, 1):
+        status = progress.status(topic.id)
+        label = click.style(text.LABEL[status], fg=text.COLOR[status]) if status else "—"
+        click.echo(f"{number:>3}  {topic.id:<18} {topic.section:<22} {text._points(topic.points):>6}  {label}")
+    click.echo(f"\n{'':>5}{'total':<41} {text._points(cu.points):>6}")
+
+
+@main.command()
+@click.argument("topics", nargs=-1, callback=_topic_ids)
+@submission_option
+@seed_option
+def check(topics, submission, seed):
+    """Check TOPICS (default: the first topic you have not passed) and explain what fails.
+
+    Exits 0 when every checked topic passes, 1 otherwise.
+    """
+    cu, sub, progress = _curriculum(), _submission(submission), Progress(submission)
+    if topics:
+        report = _grade(sub, cu.select(topics), seed)
+        progress.record(report)
+    else:
+        pending = [t for t in cu.topics if progress.status(t.id) != "passed"]
+        if not pending:
+            click.echo("Every topic is marked passed. `grader grade` grades them all again.")
+            return
+        for topic in pending:  # move on while topics pass, as far as the first one that does not
+            report = _grade(sub, [topic], seed)
+            progress.record(report)
+            if report.topics[0].status != "passed":
+                break
+            click.echo(text.topic_line(report.topics[0]))
+    hints_left = {t.id: progress.hints_seen(t.id) < len(cu.topic(t.id).hints) for t in report.topics}
+    click.echo(text.check_report(report, hints_left))
+    if any(t.status != "passed" for t in report.topics):
+        raise SystemExit(1)
+
+
+@main.command()
+@submission_option
+@click.option("--topic", "-t", "topics", multiple=True, callback=_topic_ids, help="Grade only this topic (repeatable).")
+@seed_option
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the report as JSON here.")
+@click.option("--fail-under", type=click.FloatRange(0, 100), metavar="PERCENT",
+              help="Exit 1 when the total is below PERCENT of the maximum.")
+def grade(submission, topics, seed, json_path, fail_under):
+    """Grade a submission: the full report, per topic and per test."""
+    cu = _curriculum()
+    report = _grade(_submission(submission), cu.select(topics), seed)
+    Progress(submission).record(report)
+    numbers = {t.id: i for i, t in enumerate(cu.topics, 1)}
+    click.echo(text.grade_report(report, numbers))
+    if json_path:
+        json_report.write(report, json_path)
+        click.echo(f"JSON report written to {json_path}")
+    if fail_under is not None and report.percent < fail_under:
+        click.echo(f"Score {report.percent:.1f}% is below --fail-under {fail_under:g}%.", err=True)
+        raise SystemExit(1)
+
+
+@main.command()
+@click.argument("topic", callback=_topic_ids)
+@click.option("--all", "show_all", is_flag=True, help="Show every hint at once.")
+@submission_option
+def hint(topic, show_all, submission):
+    """The next hint for TOPIC (each call reveals one more)."""
+    hints, progress = _curriculum().topic(topic).hints, Progress(submission)
+    shown = len(hints) if show_all else min(progress.hints_seen(topic) + 1, len(hints))
+    for number, line in enumerate(hints[:shown], 1):
+        click.echo(click.wrap_text(line, 88, initial_indent=f"{number}. ", subsequent_indent="   "))
+    if shown < len(hints):
+        click.echo(f"\n({len(hints) - shown} more: run `grader hint {topic}` again.)")
+    progress.see_hint(topic, max(shown, progress.hints_seen(topic)))
+
+
+@main.command()
+@click.option("--solutions", default="solutions", show_default=True, metavar="DIR")
+@click.option("--exercises", default="exercises", show_default=True, metavar="DIR")
+@click.option("--mutants", default=None, metavar="DIR", help="Mutant catalogue [default: SOLUTIONS/mutants].")
+@click.option("--topic", "-t", "topics", multiple=True, callback=_topic_ids, help="Verify only this topic.")
+@seed_option
+def verify(solutions, exercises, mutants, topics, seed):
+    """Instructor self-check: solutions full marks (two seeds), stubs zero, every mutant loses points."""
+    for folder in (solutions, exercises):
+        _submission(folder)
+    seed = runner.new_seed() if seed is None else seed
+    cu = _curriculum()
+    try:
+        result = run_verify(cu, cu.select(topics), Path(solutions), Path(exercises),
+                            Path(mutants) if mutants else Path(solutions) / "mutants", (seed, seed + 1), click.echo)
+    except (runner.GraderError, RuntimeError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if not result.ok:
+        click.echo(click.style(f"verify failed: {len(result.problems)} problem(s) (seeds {seed}, {seed + 1}).", fg="red"))
+        raise SystemExit(1)
+    click.echo(click.style(f"verify passed: {len(result.killed)} mutants killed (seeds {seed}, {seed + 1}).", fg="green"))

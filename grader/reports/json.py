@@ -1,0 +1,42 @@
+"""The machine-readable report (`grader grade --json FILE`), schema grader-report/1."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from grader import __version__
+from grader.scoring import Report
+
+SCHEMA = "grader-report/1"
+
+
+def to_dict(report: Report) -> dict:
+    return {
+        "schema": SCHEMA,
+        "grader_version": __version__,
+        "submission": report.submission,
+        "seed": report.seed,
+        "score": report.score,
+        "max_score": report.max_score,
+        "duration": round(report.duration, 3),
+        "topics": [
+            {"id": t.id, "title": t.title, "section": t.section, "score": t.score, "max_score": t.max_score,
+             "status": t.status, "message": t.message,
+             "tests": [{"id": x.id, "function": x.function, "status": x.status, "points": round(x.points, 6),
+                        "max_points": round(x.max_points, 6), "message": x.message} for x in t.tests]}
+            for t in report.topics],
+    }
+
+
+def write(report: Report, path) -> None:
+    """Write atomically: a reader never sees half a report."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(to_dict(report), f, indent=2, ensure_ascii=False)
+        f.write("\n")
+    os.replace(tmp, path)
