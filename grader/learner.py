@@ -66,6 +66,20 @@ class Learner:
         self.last = Call(name, named, answer)
         return self._value(name, answer)
 
+    def raises(self, name: str, *args, **kwargs) -> str | None:
+        """Call ``name`` expecting an exception: its type name, or None if it returned.
+
+        Faults other than an ordinary exception (not implemented, forbidden,
+        timeout, crash) still end the test as usual.
+        """
+        spec = self._topic.functions[name]
+        answer = self._ask("call", name, args, kwargs, spec.forbidden, spec.timeout, name)
+        self.last = Call(name, dict(zip(spec.params, args)) | kwargs, answer)
+        if not answer.ok and answer.kind == "exception":
+            return answer.message.split(":", 1)[0]
+        self._value(name, answer)
+        return None
+
     def scenario(self, name: str, *args, **kwargs):
         """Run ``grader.scenarios.<name>`` in the worker on the learner's module."""
         spec = self._topic.functions[self._test_function]
