@@ -72,7 +72,7 @@ class WorkerProcess:
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(self.dir), "TMPDIR": str(self.dir),
                "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
         self.proc = subprocess.Popen(
-            [sys.executable, "-I", "-m", "grader.worker", "--req", str(req_r), "--resp", str(resp_w)],
+            [sys.executable, "-I", "-B", "-m", "grader.worker", "--req", str(req_r), "--resp", str(resp_w)],
             pass_fds=(req_r, resp_w), cwd=self.dir, env=env, stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
         os.close(req_r)

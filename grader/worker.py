@@ -1,6 +1,6 @@
 """The untrusted side of the boundary: the only process where submission code runs.
 
-Started by ``grader.sandbox`` as ``python -I -m grader.worker --req R --resp W``
+Started by ``grader.sandbox`` as ``python -I -B -m grader.worker --req R --resp W``
 with an empty temporary directory as cwd. It holds no expected value, no
 assertion and no score: it imports one learner module by path, runs the calls
 and scenarios it is sent, and answers with plain data (``grader.wire``) or a

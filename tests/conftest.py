@@ -1,0 +1,66 @@
+"""Shared fixtures: the repository's folders and submissions built from the reference."""
+
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from grader import curriculum as curriculum_file
+from grader.curriculum import Curriculum
+from grader.sandbox import WorkerPool
+from grader.submission import Submission
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTIONS, EXERCISES = ROOT / "solutions", ROOT / "exercises"
+
+
+@pytest.fixture(scope="session")
+def curriculum() -> Curriculum:
+    return curriculum_file.load()
+
+
+@pytest.fixture(scope="session")
+def fast_curriculum() -> Curriculum:
+    """The real curriculum with a 1-second call timeout, for tests that wait on timeouts."""
+    with open(curriculum_file.CURRICULUM_FILE, "rb") as f:
+        data = tomllib.load(f)
+    data["defaults"]["timeout"] = 1.0
+    for topic in data["topic"]:
+        for spec in topic["functions"].values():
+            spec.pop("timeout", None)
+    return Curriculum(data)
+
+
+@pytest.fixture(scope="session")
+def pool(curriculum):
+    pool = WorkerPool(curriculum.forbidden_union())
+    yield pool
+    pool.close()
+
+
+@pytest.fixture
+def make_submission(tmp_path, curriculum):
+    """A copy of the reference solutions, with some modules replaced (source text) or removed (None)."""
+    def make(overrides=None, name="submission"):
+        folder = tmp_path / name
+        folder.mkdir()
+        for topic in curriculum.topics:
+            if (SOLUTIONS / topic.module_file).exists():
+                shutil.copy(SOLUTIONS / topic.module_file, folder / topic.module_file)
+        for module, source in (overrides or {}).items():
+            target = folder / f"{module}.py"
+            if source is None:
+                target.unlink()
+            else:
+                target.write_text(source)
+        return folder
+    return make
+
+
+def reference(module: str) -> str:
+    return (SOLUTIONS / f"{module}.py").read_text()
+
+
+def submission(folder, curriculum) -> Submission:
+    return Submission.from_dir(folder, curriculum)

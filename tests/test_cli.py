@@ -1,0 +1,103 @@
+"""The `grader` command as a user meets it: output, files and exit codes."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+from conftest import EXERCISES, ROOT, SOLUTIONS, reference
+
+from grader.cli import main
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # progress files land here, not in the repository
+
+    def invoke(*args):
+        return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    return invoke
+
+
+def test_json_report_follows_the_spec_schema(cli, tmp_path):
+    out = tmp_path / "r.json"
+    result = cli("grade", "--submission", SOLUTIONS, "--topic", "svd_basics", "--seed", 3, "--json", out)
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text())
+    assert report["schema"] == "grader-report/1" and report["seed"] == 3
+    assert report["score"] == report["max_score"] == 10.0
+    assert [t["id"] for t in report["topics"]] == ["svd_basics"]
+    topic = report["topics"][0]
+    assert {"id", "title", "score", "max_score", "status", "tests"} <= set(topic) and topic["status"] == "passed"
+    test = topic["tests"][0]
+    assert {"id", "status", "points", "max_points", "message"} <= set(test)
+    assert sum(t["max_points"] for t in topic["tests"]) == pytest.approx(10.0)
+
+
+def test_grade_text_report_shows_table_failures_and_seed(cli, tmp_path):
+    folder = tmp_path / "sub"
+    folder.mkdir()
+    (folder / "svd_basics.py").write_text(reference("svd_basics").replace("return s, U", "return s, U.T"))
+    result = cli("grade", "-s", folder, "--seed", 12)
+    assert result.exit_code == 0
+    assert "svd_basics" in result.output and "partial" in result.output and "seed 12" in result.output
+    assert "ellipse_axes[" in result.output and "low_rank.py is missing" in result.output
+    assert "grader grade --seed 12" in result.output
+
+
+def test_fail_under(cli):
+    assert cli("grade", "-s", EXERCISES, "-t", "svd_basics", "--fail-under", 50).exit_code == 1
+    assert cli("grade", "-s", SOLUTIONS, "-t", "svd_basics", "--fail-under", 100).exit_code == 0
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["grade", "--topic", "nope"], "unknown topic 'nope'; the topics are: svd_basics, low_rank"),
+    (["check", "svd_basic"], "unknown topic 'svd_basic'"),
+    (["hint", "nope"], "the topics are"),
+    (["grade", "--submission", "no/such/dir"], "does not exist"),
+    (["grade", "--fail-under", "150"], "150"),
+])
+def test_usage_errors_exit_2_and_say_what_is_right(cli, args, fragment):
+    result = cli(*args)
+    assert result.exit_code == 2 and fragment in result.output
+
+
+def test_a_folder_without_topic_modules_is_a_usage_error(cli, tmp_path):
+    result = cli("grade", "-s", tmp_path)
+    assert result.exit_code == 2 and "holds none of the topic modules" in result.output
+
+
+def test_check_starts_with_the_first_topic_and_explains(cli):
+    result = cli("check", "-s", EXERCISES, "--seed", 1)
+    assert result.exit_code == 1
+    assert result.output.startswith("svd_basics") and "not started" in result.output
+    assert "grader hint svd_basics" in result.output
+
+
+def test_check_moves_on_past_passed_topics_and_list_remembers(cli, tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "svd_basics.py").write_text(reference("svd_basics"))
+    (folder / "low_rank.py").write_text((EXERCISES / "low_rank.py").read_text())
+    result = cli("check", "-s", folder, "--seed", 1)
+    assert result.exit_code == 1
+    assert "svd_basics" in result.output.splitlines()[0] and "passed" in result.output.splitlines()[0]
+    assert "low_rank" in result.output and "not started" in result.output
+    listing = cli("list", "-s", folder).output
+    assert [line.split()[-1] for line in listing.splitlines()[1:3]] == ["passed", "started"]
+
+
+def test_hints_come_one_at_a_time(cli, curriculum):
+    hints = curriculum.topic("low_rank").hints
+    first = cli("hint", "low_rank").output
+    assert first.startswith("1. ") and "2. " not in first and "more" in first
+    second = cli("hint", "low_rank").output
+    assert "2. " in second
+    everything = cli("hint", "low_rank", "--all").output
+    assert f"{len(hints)}. " in everything and "more" not in everything
+
+
+def test_python_dash_m_grader_works():
+    result = subprocess.run([sys.executable, "-m", "grader", "list"], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0 and "svd_basics" in result.stdout

@@ -1,0 +1,132 @@
+"""End to end: a submission graded through worker, suites and scoring."""
+
+import time
+
+import pytest
+from conftest import EXERCISES, SOLUTIONS, reference, submission
+
+from grader.runner import grade
+
+TOPICS = ["svd_basics", "low_rank"]
+
+
+def run(folder, curriculum, pool, topics=TOPICS, seed=7):
+    return grade(submission(folder, curriculum), curriculum.select(topics), curriculum, seed, pool=pool)
+
+
+def by_id(report):
+    return {t.id: t for t in report.topics}
+
+
+def test_reference_solutions_get_full_marks(curriculum, pool):
+    report = run(SOLUTIONS, curriculum, pool)
+    assert report.score == report.max_score > 0
+    assert {t.status for t in report.topics} == {"passed"}
+
+
+def test_stubs_get_zero_with_every_test_not_implemented(curriculum, pool):
+    report = run(EXERCISES, curriculum, pool)
+    assert report.score == 0
+    assert {x.status for t in report.topics for x in t.tests} == {"not_implemented"}
+    assert {t.status for t in report.topics} == {"not_started"}
+
+
+def replace_function(module, name, body):
+    """The reference module with one function redefined at its end."""
+    return reference(module) + f"\n\ndef {name}(A):\n" + "".join(f"    {line}\n" for line in body.splitlines())
+
+
+def test_endless_loop_costs_its_tests_and_the_run_goes_on(make_submission, fast_curriculum, pool):
+    folder = make_submission({"svd_basics": replace_function("svd_basics", "svd_2x2", "while True:\n    pass")})
+    start = time.monotonic()
+    report = run(folder, fast_curriculum, pool)
+    elapsed = time.monotonic() - start
+    svd = by_id(report)["svd_basics"]
+    statuses = {x.function: {y.status for y in svd.tests if y.function == x.function} for x in svd.tests}
+    assert statuses == {"svd_2x2": {"timeout"}, "svd_via_eig": {"passed"}, "ellipse_axes": {"passed"}}
+    assert "no answer within 1 s" in svd.tests[0].message
+    assert by_id(report)["low_rank"].status == "passed"
+    assert elapsed < 15  # two real timeouts, then the function is not waited for again
+
+
+def test_exit_in_learner_code_gains_nothing(make_submission, curriculum, pool):
+    folder = make_submission({"svd_basics": replace_function("svd_basics", "svd_2x2", "import os\nos._exit(0)")})
+    svd = by_id(run(folder, curriculum, pool))["svd_basics"]
+    assert {x.status for x in svd.tests if x.function == "svd_2x2"} == {"error"}
+    assert "ended the process" in next(x.message for x in svd.tests if x.function == "svd_2x2")
+    assert svd.score == pytest.approx(6.0)  # the other two functions, 3 + 3 points
+
+
+def test_an_answer_whose_eq_always_says_true_is_a_wrong_type(make_submission, curriculum, pool):
+    liar = "class _Liar:\n    def __eq__(self, other):\n        return True\n    __ne__ = lambda s, o: False\n"
+    source = reference("svd_basics") + "\n" + liar + "\ndef svd_2x2(A):\n    return _Liar(), _Liar(), _Liar()\n"
+    svd = by_id(run(make_submission({"svd_basics": source}), curriculum, pool))["svd_basics"]
+    failures = [x for x in svd.tests if x.function == "svd_2x2"]
+    assert {x.status for x in failures} == {"failed"}
+    assert "not plain data" in failures[0].message and "_Liar" in failures[0].message
+
+
+def test_monkeypatching_numpy_at_import_changes_nothing_for_the_judge(make_submission, curriculum, pool):
+    cheat = ("import numpy as np\nimport numpy.testing\n"
+             "np.allclose = lambda *a, **k: True\nnp.testing.assert_allclose = lambda *a, **k: None\n"
+             "np.linalg.norm = lambda *a, **k: 0.0\n\n"
+             "def svd_2x2(A):\n    return np.eye(2), np.ones(2), np.eye(2)\n"
+             "def svd_via_eig(A):\n    return np.eye(2), np.ones(2), np.eye(2)\n"
+             "def ellipse_axes(A):\n    return np.ones(2), np.eye(2)\n")
+    svd = by_id(run(make_submission({"svd_basics": cheat}), curriculum, pool))["svd_basics"]
+    assert svd.score == 0 and svd.status == "failed"
+
+
+def test_files_that_would_steer_pytest_are_ignored(make_submission, curriculum, pool):
+    folder = make_submission({"svd_basics": reference("svd_basics").replace("return s, U", "return s, U.T")})
+    flip = ("import pytest\n@pytest.hookimpl(hookwrapper=True)\ndef pytest_runtest_makereport(item, call):\n"
+            "    outcome = yield\n    outcome.get_result().outcome = 'passed'\n")
+    for name in ("conftest.py", "sitecustomize.py", "usercustomize.py"):
+        (folder / name).write_text(flip)
+    (folder / "pytest.ini").write_text("[pytest]\naddopts = -p no:python\n")
+    svd = by_id(run(folder, curriculum, pool))["svd_basics"]
+    assert svd.status == "partial" and any(x.status == "failed" for x in svd.tests)
+
+
+def test_missing_module_is_that_topics_error_only(make_submission, curriculum, pool):
+    report = run(make_submission({"svd_basics": None}), curriculum, pool)
+    svd, low = by_id(report)["svd_basics"], by_id(report)["low_rank"]
+    assert svd.status == "error" and svd.score == 0 and "svd_basics.py is missing" in svd.message
+    assert low.status == "passed"
+
+
+def test_syntax_error_names_the_learners_file_and_line(make_submission, curriculum, pool):
+    folder = make_submission({"svd_basics": "import numpy as np\n\ndef svd_2x2(A)\n    return A\n"})
+    svd = by_id(run(folder, curriculum, pool))["svd_basics"]
+    assert svd.status == "error"
+    assert "SyntaxError" in svd.message and "svd_basics.py:3" in svd.message
+
+
+def test_exception_feedback_shows_the_learners_frames_only(make_submission, curriculum, pool):
+    folder = make_submission({"svd_basics": replace_function("svd_basics", "ellipse_axes", "return _helper(A)")
+                              + "\ndef _helper(A):\n    return A[5]\n"})
+    svd = by_id(run(folder, curriculum, pool))["svd_basics"]
+    message = next(x.message for x in svd.tests if x.function == "ellipse_axes")
+    assert message.startswith("ellipse_axes raised IndexError")
+    assert "in ellipse_axes" in message and "in _helper" in message
+    assert "grader" not in message and "suites" not in message
+    assert "Called ellipse_axes(A) with" in message
+
+
+def test_forbidden_call_is_reported_as_forbidden(make_submission, curriculum, pool):
+    folder = make_submission({"svd_basics": replace_function(
+        "svd_basics", "svd_2x2", "from numpy.linalg import svd as s\nreturn s(np.asarray(A, dtype=float))")})
+    svd = by_id(run(folder, curriculum, pool))["svd_basics"]
+    tests = [x for x in svd.tests if x.function == "svd_2x2"]
+    assert {x.status for x in tests} == {"forbidden"}
+    assert "numpy.linalg.svd" in tests[0].message and "forbids" in tests[0].message
+
+
+def test_the_seed_decides_the_inputs(make_submission, curriculum, pool):
+    folder = make_submission({"svd_basics": reference("svd_basics").replace("return s, U", "return s, U.T")})
+    def messages(seed):
+        return [x.message for x in run(folder, curriculum, pool, ["svd_basics"], seed).topics[0].tests]
+
+    first = messages(99)
+    assert "A = [[" in first[-1]
+    assert messages(99) == first != messages(100)

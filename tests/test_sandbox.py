@@ -1,0 +1,218 @@
+"""The worker boundary against hostile or broken submission code."""
+
+import os
+import textwrap
+import time
+
+import numpy as np
+import pytest
+
+from grader.sandbox import Sandbox, WorkerPool
+
+TOY = '''
+import os, sys, numpy as np
+from numpy.linalg import svd as aliased_svd
+
+def add(a, b):
+    return a + b
+def loop():
+    while True:
+        pass
+def swallow_everything():
+    while True:
+        try:
+            time_waster = sum(range(10 ** 6))
+        except BaseException:
+            pass
+def hard_exit():
+    os._exit(0)
+def soft_exit():
+    sys.exit(3)
+def crash():
+    import ctypes
+    ctypes.string_at(0)
+def aliased(A):
+    return aliased_svd(A)[1]
+def caught(A):
+    try:
+        return np.linalg.svd(A)[1]
+    except Exception:
+        return np.zeros(2)
+def via_numpy_internals(A):
+    return np.linalg.norm(A, 2)
+def mutate(A):
+    A[0, 0] = 99.0
+    return 1.0
+def not_yet(x):
+    raise NotImplementedError("not_yet")
+def divide(x):
+    return helper(x)
+def helper(x):
+    return 1 / x
+def hog():
+    return np.ones(1 << 31)
+def flood():
+    while True:
+        print("x" * 1000)
+def chatty():
+    print("hello from the learner")
+    return 2
+def warn():
+    return np.exp(1000.0)
+class Liar:
+    def __eq__(self, other):
+        return True
+def liar():
+    return Liar()
+class Sub(np.ndarray):
+    pass
+def subclass():
+    return np.zeros(2).view(Sub)
+def look_around():
+    import importlib.util
+    return sorted(os.listdir(".")), importlib.util.find_spec("solutions") is None, os.environ.get("PYTEST_ADDOPTS")
+'''
+
+
+@pytest.fixture(scope="module")
+def pool():
+    pool = WorkerPool(["numpy.linalg.svd", "numpy.linalg.norm"])
+    yield pool
+    pool.close()
+
+
+@pytest.fixture
+def sandbox(tmp_path, pool):
+    (tmp_path / "toy.py").write_text(TOY)
+    (tmp_path / "conftest.py").write_text("raise SystemExit('never copied')\n")
+    box = Sandbox({"toy": tmp_path / "toy.py"}, pool)
+    yield box
+    box.close()
+
+
+def call(box, name, *args, forbid=(), timeout=5.0):
+    return box.request("toy", "call", name, list(args), {}, forbid, timeout)
+
+
+def test_plain_call(sandbox):
+    answer = call(sandbox, "add", 1, 2.5)
+    assert answer.ok and answer.value == 3.5
+
+
+@pytest.mark.parametrize("name", ["loop", "swallow_everything"])
+def test_timeout_is_enforced_from_the_parent_and_the_worker_restarts(sandbox, name):
+    start = time.monotonic()
+    answer = call(sandbox, name, timeout=1.0)
+    assert (answer.ok, answer.kind) == (False, "timeout")
+    assert time.monotonic() - start < 3.0
+    assert call(sandbox, "add", 1, 1).value == 2  # a fresh worker took over
+
+
+@pytest.mark.parametrize("name, kind, fragment", [
+    ("hard_exit", "exited", "status 0"),
+    ("crash", "crashed", "SIGSEGV"),
+    ("soft_exit", "exception", "SystemExit: 3"),
+])
+def test_a_dying_worker_is_a_missing_answer(sandbox, name, kind, fragment):
+    answer = call(sandbox, name)
+    assert (answer.ok, answer.kind) == (False, kind) and fragment in answer.message
+    assert call(sandbox, "add", 2, 2).value == 4
+
+
+def test_forbidden_call_through_an_alias_captured_at_import(sandbox):
+    A = np.eye(2)
+    answer = call(sandbox, "aliased", A, forbid=["numpy.linalg.svd"])
+    assert (answer.kind, answer.message) == ("forbidden", "numpy.linalg.svd")
+    assert call(sandbox, "aliased", A).ok  # allowed where the function does not forbid it
+
+
+def test_forbidden_call_counts_even_when_the_learner_catches_it(sandbox):
+    assert call(sandbox, "caught", np.eye(2), forbid=["numpy.linalg.svd"]).kind == "forbidden"
+
+
+def test_numpy_may_use_a_forbidden_function_internally(sandbox):
+    # norm(A, 2) calls svd inside numpy.linalg: only the learner's own call is judged
+    answer = call(sandbox, "via_numpy_internals", np.eye(2), forbid=["numpy.linalg.svd"])
+    assert answer.ok and answer.value == pytest.approx(1.0)
+
+
+def test_not_implemented_and_exceptions_with_learner_frames_only(sandbox):
+    assert call(sandbox, "not_yet", 1).kind == "not_implemented"
+    answer = call(sandbox, "divide", 0)
+    assert answer.kind == "exception" and answer.message.startswith("ZeroDivisionError")
+    assert [frame[2] for frame in answer.traceback] == ["divide", "helper"]
+    assert all(frame[0] == "toy.py" for frame in answer.traceback)
+
+
+@pytest.mark.parametrize("name, fragment", [("liar", "toy.Liar"), ("subclass", "subclass of numpy.ndarray")])
+def test_objects_that_are_not_plain_data_are_wrong_types(sandbox, name, fragment):
+    answer = call(sandbox, name)
+    assert answer.kind == "wrong_type" and fragment in answer.message
+
+
+def test_memory_cap(sandbox):
+    answer = call(sandbox, "hog")
+    assert not answer.ok and "MemoryError" in answer.message
+    assert call(sandbox, "add", 1, 1).ok
+
+
+def test_output_is_captured_and_capped(sandbox):
+    answer = call(sandbox, "chatty")
+    assert answer.value == 2 and "hello from the learner" in answer.output
+    flooded = call(sandbox, "flood")
+    assert flooded.kind == "output_limit" and len(flooded.output) <= 4000
+
+
+def test_input_mutation_and_warnings_are_reported(sandbox):
+    assert call(sandbox, "mutate", np.zeros((2, 2))).mutated == ["A"]
+    assert call(sandbox, "warn").warnings == ["RuntimeWarning: overflow encountered in exp (toy.py:50)"]
+
+
+def test_missing_function_names_what_exists(sandbox):
+    answer = call(sandbox, "nope")
+    assert answer.kind == "no_function" and "add" in answer.message
+
+
+def test_worker_sees_only_topic_files_and_a_clean_environment(sandbox, monkeypatch):
+    monkeypatch.setenv("PYTEST_ADDOPTS", "-p evil")
+    files, no_solutions, addopts = call(sandbox, "look_around").value
+    assert files == ["toy.py"]          # no conftest.py, nothing else from the submission folder
+    assert no_solutions                 # the reference solutions are not importable
+    assert addopts is None
+
+
+@pytest.mark.parametrize("source, kind, fragment, line", [
+    ("def f(:\n", "import_error", "SyntaxError", 1),
+    ("x = 1\nraise RuntimeError('at import')\n", "import_error", "RuntimeError: at import", 2),
+    ("import os\nos._exit(1)\n", "import_error", "exited", None),
+])
+def test_broken_modules_fail_every_call_with_file_and_line(tmp_path, pool, source, kind, fragment, line):
+    (tmp_path / "toy.py").write_text(source)
+    box = Sandbox({"toy": tmp_path / "toy.py"}, pool)
+    try:
+        for _ in range(2):
+            answer = call(box, "anything")
+            assert answer.kind == kind and fragment in answer.message
+            if line:
+                assert answer.traceback[-1][:2] == ["toy.py", line]
+    finally:
+        box.close()
+
+
+def test_missing_module(pool):
+    box = Sandbox({}, pool)
+    assert call(box, "anything").kind == "missing"
+
+
+def test_no_worker_outlives_its_sandbox(tmp_path, pool):
+    (tmp_path / "toy.py").write_text(TOY)
+    box = Sandbox({"toy": tmp_path / "toy.py"}, pool)
+    pid = call(box, "look_around") and box._workers["toy"].proc.pid
+    box.close()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+def test_source_line_numbers_in_the_toy_match(tmp_path):
+    # keeps test_input_mutation_and_warnings_are_reported honest if TOY is edited
+    assert textwrap.dedent(TOY).splitlines()[49].strip() == "return np.exp(1000.0)"
