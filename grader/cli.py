@@ -3,17 +3,20 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 import click
 
 from grader import curriculum as curriculum_file
-from grader import runner
 from grader.progress import Progress
 from grader.reports import json as json_report
 from grader.reports import text
+from grader.sandbox import WorkerPool
 from grader.submission import Submission, SubmissionError
-from grader.verify import verify as run_verify
+
+# grader.runner and grader.verify import pytest: they are imported where a
+# command grades, after its first worker has started, so the two start-ups overlap.
 
 
 def _curriculum():
@@ -36,12 +39,19 @@ def _submission(path: str) -> Submission:
         raise click.UsageError(str(exc)) from None
 
 
-def _grade(submission: Submission, topics, seed: int | None, **kwargs):
-    seed = runner.new_seed() if seed is None else seed
+def _new_seed() -> int:
+    return secrets.randbelow(90000) + 10000
+
+
+def _grade(submission: Submission, topics, seed: int | None):
+    pool = WorkerPool(_curriculum().forbidden_union(), expected=len(topics))
+    from grader import runner
     try:
-        return runner.grade(submission, topics, _curriculum(), seed, **kwargs)
+        return runner.grade(submission, topics, _curriculum(), _new_seed() if seed is None else seed, pool=pool)
     except (runner.GraderError, RuntimeError) as exc:
         raise click.ClickException(str(exc)) from None
+    finally:
+        pool.close()
 
 
 submission_option = click.option("--submission", "-s", default="exercises", show_default=True, metavar="DIR",
@@ -151,8 +161,10 @@ def verify(solutions, exercises, mutants, topics, seed):
     """Instructor self-check: solutions full marks (two seeds), stubs zero, every mutant loses points."""
     for folder in (solutions, exercises):
         _submission(folder)
-    seed = runner.new_seed() if seed is None else seed
+    seed = _new_seed() if seed is None else seed
     cu = _curriculum()
+    from grader import runner
+    from grader.verify import verify as run_verify
     try:
         result = run_verify(cu, cu.select(topics), Path(solutions), Path(exercises),
                             Path(mutants) if mutants else Path(solutions) / "mutants", (seed, seed + 1), click.echo)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import secrets
 
 import pytest
 
@@ -25,10 +24,6 @@ from grader.submission import Submission
 
 class GraderError(RuntimeError):
     """The run itself failed (not the submission): exit non-zero, show why."""
-
-
-def new_seed() -> int:
-    return secrets.randbelow(90000) + 10000
 
 
 @contextlib.contextmanager
@@ -60,7 +55,7 @@ def grade(submission: Submission, topics: list[Topic], curriculum: Curriculum, s
     if missing:
         raise GraderError(f"no hidden suite for {', '.join(missing)} in {SUITES_DIR}")
     own_pool = pool is None
-    pool = pool or WorkerPool(curriculum.forbidden_union())
+    pool = pool or WorkerPool(curriculum.forbidden_union(), expected=len(topics))
     sandbox = Sandbox(submission.files, pool)
     plugin = GraderPlugin(curriculum, RunState(sandbox, submission.display()), seed)
     out = io.StringIO()

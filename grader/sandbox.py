@@ -200,15 +200,23 @@ def _text(data) -> str:
 
 
 class WorkerPool:
-    """Hands out started workers and keeps one warm spare."""
+    """Hands out started workers, keeping one warm spare while more are expected.
 
-    def __init__(self, forbidden, memory_mb: int = 1024, file_mb: int = 16):
+    ``expected`` is how many workers the caller will take (one per topic);
+    None keeps a spare forever (``verify``). The first spare starts at once,
+    so its interpreter and numpy start-up overlap the caller's own.
+    """
+
+    def __init__(self, forbidden, memory_mb: int = 1024, file_mb: int = 16, expected: int | None = None):
         self._init = {"forbidden": sorted(forbidden), "memory_mb": memory_mb, "file_mb": file_mb}
-        self._spare: WorkerProcess | None = None
+        self._expected = expected
+        self._spare: WorkerProcess | None = WorkerProcess(self._init) if expected != 0 else None
 
     def take(self) -> WorkerProcess:
         worker = self._spare if self._spare is not None and self._spare.alive else WorkerProcess(self._init)
-        self._spare = WorkerProcess(self._init)
+        if self._expected is not None:
+            self._expected -= 1
+        self._spare = WorkerProcess(self._init) if self._expected is None or self._expected > 0 else None
         worker.wait_ready()
         return worker
 

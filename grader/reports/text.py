@@ -7,6 +7,7 @@ function's tally and the first failure of each function, then what to do next.
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections import defaultdict
 
@@ -83,8 +84,12 @@ def check_report(report: Report, hints_left: dict[str, bool]) -> str:
         lines.append("")
         if t.status == "passed":
             lines.append(click.style(f"{t.id} passed. Well done!", fg="green"))
-        elif hints_left.get(t.id):
-            lines.append(f"Stuck? `grader hint {t.id}` gives the next hint.")
+        else:
+            todo = next(f for f, tests in by_function.items() if any(x.status != "passed" for x in tests))
+            verb = "write" if all(x.status == "not_implemented" for x in by_function[todo]) else "fix"
+            lines.append(f"Next: {verb} {todo} in {os.path.join(report.submission, t.id + '.py')}.")
+            if hints_left.get(t.id):
+                lines.append(f"Stuck? `grader hint {t.id}` gives the next hint.")
         lines.append("")
     lines.append(f"(seed {report.seed}: `grader check {' '.join(t.id for t in report.topics)} --seed {report.seed}` "
                  "repeats these exact inputs)")
