@@ -6,7 +6,8 @@ loaded module of its namespace by a wrapper, *before* any learner module is
 imported, so an alias captured at import (``from numpy.linalg import svd as s``)
 captures the wrapper too. The wrapper consults the set that ``active`` switches
 on for one call: a banned name called straight from anything but numpy's own
-code of that namespace or the grader is recorded and raises ``ForbiddenCall``.
+code of that namespace or the grader's scenarios is recorded and raises
+``ForbiddenCall``.
 The record stands even if the learner catches the exception.
 """
 
@@ -19,7 +20,7 @@ import sys
 
 _active: frozenset[str] = frozenset()
 _violations: list[str] = []
-_GRADER_DIR = os.path.dirname(os.path.abspath(__file__))
+_SCENARIOS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scenarios")
 
 
 class ForbiddenCall(RuntimeError):
@@ -36,7 +37,7 @@ def _make_wrapper(name: str, original, trusted_dir: str):
     def forbidden_guard(*args, **kwargs):
         if name in _active:
             caller = sys._getframe(1).f_code.co_filename
-            if not (caller.startswith(trusted_dir) or caller.startswith(_GRADER_DIR)):
+            if not (caller.startswith(trusted_dir) or caller.startswith(_SCENARIOS_DIR)):
                 _violations.append(name)
                 raise ForbiddenCall(f"{name} is forbidden in this exercise")
         return original(*args, **kwargs)

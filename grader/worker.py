@@ -205,6 +205,21 @@ def _respond(fd: int, answer: dict) -> None:
     wire.write_all(fd, frame)
 
 
+class _TrustedModulesHidden:
+    """A meta-path finder that keeps the grader's trusted modules out of the worker.
+
+    Submissions may not import the suites (their oracles), the runner or the
+    plugin; the worker needs only itself, the codec, the guard and scenarios.
+    """
+
+    ALLOWED = ("grader", "grader.worker", "grader.wire", "grader.guard", "grader.scenarios")
+
+    def find_spec(self, name, path=None, target=None):
+        if name.startswith("grader.") and not (name in self.ALLOWED or name.startswith("grader.scenarios.")):
+            raise ImportError(f"{name} is part of the grader and is not available to submissions")
+        return None
+
+
 def _set_limits(memory_mb: int, file_mb: int) -> None:
     with open("/proc/self/status") as status:
         vm = next((int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:")), 0)
@@ -223,6 +238,7 @@ def main(argv=None) -> None:
     guard.install(init["forbidden"])
     _set_limits(init["memory_mb"], init["file_mb"])
     sys.path.append(_here)  # lets one topic import another; after stdlib and site, so it shadows nothing
+    sys.meta_path.insert(0, _TrustedModulesHidden())
     wire.write_all(opts.resp, wire.encode({"ok": True, "pid": os.getpid()}))
     while True:
         try:

@@ -71,6 +71,9 @@ def subclass():
 def look_around():
     import importlib.util
     return sorted(os.listdir(".")), importlib.util.find_spec("solutions") is None, os.environ.get("PYTEST_ADDOPTS")
+def borrow_the_oracle(A):
+    from grader.suites.svd_basics import singular_values
+    return singular_values(A)
 '''
 
 
@@ -166,6 +169,11 @@ def test_output_is_captured_and_capped(sandbox):
 def test_input_mutation_and_warnings_are_reported(sandbox):
     assert call(sandbox, "mutate", np.zeros((2, 2))).mutated == ["A"]
     assert call(sandbox, "warn").warnings == ["RuntimeWarning: overflow encountered in exp (toy.py:50)"]
+
+
+def test_the_grader_s_trusted_modules_are_not_importable_by_submissions(sandbox):
+    answer = call(sandbox, "borrow_the_oracle", np.eye(2), forbid=["numpy.linalg.svd"])
+    assert answer.kind == "exception" and "not available to submissions" in answer.message
 
 
 def test_missing_function_names_what_exists(sandbox):
