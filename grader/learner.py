@@ -67,7 +67,8 @@ class Learner:
         return self._value(name, answer)
 
     def raises(self, name: str, *args, **kwargs) -> str | None:
-        """Call ``name`` expecting an exception: its type name, or None if it returned.
+        """Call ``name`` expecting an exception: the name of its nearest built-in class
+        (a learner's own ``class BadName(ValueError)`` gives "ValueError"), or None if it returned.
 
         Faults other than an ordinary exception (not implemented, forbidden,
         timeout, crash) still end the test as usual.
@@ -76,7 +77,7 @@ class Learner:
         answer = self._ask("call", name, args, kwargs, spec.forbidden, spec.timeout, name)
         self.last = Call(name, dict(zip(spec.params, args)) | kwargs, answer)
         if not answer.ok and answer.kind == "exception":
-            return answer.message.split(":", 1)[0]
+            return answer.exception
         self._value(name, answer)
         return None
 

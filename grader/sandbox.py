@@ -43,6 +43,7 @@ class Answer:
     ok: bool
     kind: str = ""
     message: str = ""
+    exception: str = ""         # for kind "exception": the nearest built-in class of what was raised
     traceback: list = dataclasses.field(default_factory=list)
     value: object = None
     mutated: list = dataclasses.field(default_factory=list)

@@ -66,7 +66,8 @@ def _exception_answer(exc: BaseException, violations) -> dict:
     except BaseException:  # a learner exception whose __str__ fails
         text = "<unprintable>"
     message = type(exc).__name__ + (f": {text}" if text else "")
-    return {"ok": False, "kind": kind, "message": _limit(message),
+    builtin = next(c.__name__ for c in type(exc).__mro__ if c.__module__ == "builtins")
+    return {"ok": False, "kind": kind, "message": _limit(message), "exception": builtin,
             "traceback": _learner_frames(exc.__traceback__)}
 
 

@@ -43,6 +43,10 @@ def via_numpy_internals(A):
 def mutate(A):
     A[0, 0] = 99.0
     return 1.0
+class OwnError(ValueError):
+    pass
+def own_error():
+    raise OwnError("bad name")
 def not_yet(x):
     raise NotImplementedError("not_yet")
 def divide(x):
@@ -145,6 +149,8 @@ def test_not_implemented_and_exceptions_with_learner_frames_only(sandbox):
     assert answer.kind == "exception" and answer.message.startswith("ZeroDivisionError")
     assert [frame[2] for frame in answer.traceback] == ["divide", "helper"]
     assert all(frame[0] == "toy.py" for frame in answer.traceback)
+    own = call(sandbox, "own_error")
+    assert own.message == "OwnError: bad name" and own.exception == "ValueError"
 
 
 @pytest.mark.parametrize("name, fragment", [("liar", "toy.Liar"), ("subclass", "subclass of numpy.ndarray")])
@@ -168,7 +174,7 @@ def test_output_is_captured_and_capped(sandbox):
 
 def test_input_mutation_and_warnings_are_reported(sandbox):
     assert call(sandbox, "mutate", np.zeros((2, 2))).mutated == ["A"]
-    assert call(sandbox, "warn").warnings == ["RuntimeWarning: overflow encountered in exp (toy.py:50)"]
+    assert call(sandbox, "warn").warnings == ["RuntimeWarning: overflow encountered in exp (toy.py:53)"]
 
 
 def test_the_grader_s_trusted_modules_are_not_importable_by_submissions(sandbox):
@@ -223,4 +229,4 @@ def test_no_worker_outlives_its_sandbox(tmp_path, pool):
 
 def test_source_line_numbers_in_the_toy_match(tmp_path):
     # keeps test_input_mutation_and_warnings_are_reported honest if TOY is edited
-    assert textwrap.dedent(TOY).splitlines()[49].strip() == "return np.exp(1000.0)"
+    assert textwrap.dedent(TOY).splitlines()[52].strip() == "return np.exp(1000.0)"
