@@ -100,3 +100,15 @@ def descending_nonnegative(s: np.ndarray, name: str) -> None:
         raise Wrong(f"{name} has a negative entry: {name} = {fmt.array(s)}; singular values are ≥ 0.")
     if np.any(np.diff(s) > 0):
         raise Wrong(f"{name} is not in descending order: {name} = {fmt.array(s)}.")
+
+
+def no_warnings(learner, name: str, advice: str = "", category: str = "RuntimeWarning") -> None:
+    """The learner's last call raised no warning of ``category`` — a failure even if its result is right."""
+    raised = list(dict.fromkeys(w for w in learner.last.answer.warnings if w.startswith(category)))
+    if raised:
+        listed = "\n".join(f"  {w}" for w in raised[:5])
+        listed += f"\n  … and {len(raised) - 5} more" if len(raised) > 5 else ""
+        raise Wrong(f"{name} raised {'a warning' if len(raised) == 1 else f'{len(raised)} warnings'} while it ran "
+                    f"(a failure even when the result looks right):\n{listed}\n"
+                    "numpy warns when an intermediate value overflows to inf, is 0/0 or the log of 0."
+                    + (f" {advice}" if advice else ""))
