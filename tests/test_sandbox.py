@@ -1,7 +1,6 @@
 """The worker boundary against hostile or broken submission code."""
 
 import os
-import textwrap
 import time
 
 import numpy as np
@@ -174,7 +173,8 @@ def test_output_is_captured_and_capped(sandbox):
 
 def test_input_mutation_and_warnings_are_reported(sandbox):
     assert call(sandbox, "mutate", np.zeros((2, 2))).mutated == ["A"]
-    assert call(sandbox, "warn").warnings == ["RuntimeWarning: overflow encountered in exp (toy.py:53)"]
+    line = TOY.splitlines().index("    return np.exp(1000.0)") + 1
+    assert call(sandbox, "warn").warnings == [f"RuntimeWarning: overflow encountered in exp (toy.py:{line})"]
 
 
 def test_the_grader_s_trusted_modules_are_not_importable_by_submissions(sandbox):
@@ -226,7 +226,3 @@ def test_no_worker_outlives_its_sandbox(tmp_path, pool):
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
 
-
-def test_source_line_numbers_in_the_toy_match(tmp_path):
-    # keeps test_input_mutation_and_warnings_are_reported honest if TOY is edited
-    assert textwrap.dedent(TOY).splitlines()[52].strip() == "return np.exp(1000.0)"
