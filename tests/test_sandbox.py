@@ -226,3 +226,29 @@ def test_no_worker_outlives_its_sandbox(tmp_path, pool):
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
 
+
+
+def test_workers_die_with_the_grader(tmp_path):
+    """A grader killed mid-call (say, ^C twice) leaves no learner loop spinning."""
+    import subprocess
+    import sys
+    (tmp_path / "toy.py").write_text(TOY)
+    script = (f"from pathlib import Path\nfrom grader.sandbox import Sandbox, WorkerPool\n"
+              f"box = Sandbox({{'toy': Path({str(tmp_path / 'toy.py')!r})}}, WorkerPool([]))\n"
+              f"box._worker('toy')\nprint(box._workers['toy'].proc.pid, flush=True)\n"
+              f"box.request('toy', 'call', 'loop', timeout=60)\n")
+    grader = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    pid = int(grader.stdout.readline())
+    os.kill(pid, 0)  # the worker runs the endless loop now
+    grader.kill()
+    grader.wait()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                if stat.read().rsplit(")", 1)[1].split()[0] == "Z":  # dead, waiting to be reaped
+                    return
+        except FileNotFoundError:
+            return
+        time.sleep(0.05)
+    pytest.fail("the worker outlived the grader")
