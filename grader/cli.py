@@ -157,7 +157,8 @@ def hint(topic, show_all, submission):
 @click.option("--mutants", default=None, metavar="DIR", help="Mutant catalogue [default: SOLUTIONS/mutants].")
 @click.option("--topic", "-t", "topics", multiple=True, callback=_topic_ids, help="Verify only this topic.")
 @seed_option
-def verify(solutions, exercises, mutants, topics, seed):
+@click.option("--jobs", "-j", type=click.IntRange(1), help="Gradings run at once [default: one per core].")
+def verify(solutions, exercises, mutants, topics, seed, jobs):
     """Instructor self-check: solutions full marks (two seeds), stubs zero, every mutant loses points."""
     for folder in (solutions, exercises):
         _submission(folder)
@@ -167,7 +168,8 @@ def verify(solutions, exercises, mutants, topics, seed):
     from grader.verify import verify as run_verify
     try:
         result = run_verify(cu, cu.select(topics), Path(solutions), Path(exercises),
-                            Path(mutants) if mutants else Path(solutions) / "mutants", (seed, seed + 1), click.echo)
+                            Path(mutants) if mutants else Path(solutions) / "mutants", (seed, seed + 1), click.echo,
+                            jobs)
     except (runner.GraderError, RuntimeError) as exc:
         raise click.ClickException(str(exc)) from None
     if not result.ok:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from grader.wire import FnRef
+
 FULL_LIMIT = 36  # arrays with at most this many entries are shown whole
 
 
@@ -40,7 +42,7 @@ def value(x, indent: int = 0) -> str:
         return "[" + ", ".join(value(v, indent) for v in x) + "]"
     if isinstance(x, dict):
         return "{" + ", ".join(f"{k!r}: {value(v, indent)}" for k, v in x.items()) + "}"
-    return num(x) if not isinstance(x, str) else repr(x)
+    return repr(x) if isinstance(x, (str, FnRef)) else num(x)
 
 
 def assignments(named: dict, indent: int = 2) -> str:

@@ -59,14 +59,14 @@ class Learner:
             raise AttributeError(f"{self._topic.id} has no function {name!r} in the curriculum")
         return lambda *args, **kwargs: self.call(name, *args, **kwargs)
 
-    def call(self, name: str, *args, **kwargs):
+    def call(self, name: str, /, *args, **kwargs):
         spec = self._topic.functions[name]
         named = dict(zip(spec.params, args)) | kwargs
         answer = self._ask("call", name, args, kwargs, spec.forbidden, spec.timeout, name)
         self.last = Call(name, named, answer)
         return self._value(name, answer)
 
-    def raises(self, name: str, *args, **kwargs) -> str | None:
+    def raises(self, name: str, /, *args, **kwargs) -> str | None:
         """Call ``name`` expecting an exception: the name of its nearest built-in class
         (a learner's own ``class BadName(ValueError)`` gives "ValueError"), or None if it returned.
 
@@ -81,7 +81,7 @@ class Learner:
         self._value(name, answer)
         return None
 
-    def scenario(self, name: str, *args, **kwargs):
+    def scenario(self, name: str, /, *args, **kwargs):
         """Run ``grader.scenarios.<name>`` in the worker on the learner's module."""
         spec = self._topic.functions[self._test_function]
         answer = self._ask("scenario", name, args, kwargs, spec.forbidden, spec.timeout, spec.name)

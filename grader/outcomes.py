@@ -21,7 +21,12 @@ class Wrong(AssertionError):
 
 
 class SubmissionFault(Exception):
-    """No usable answer: not implemented, raised, forbidden, timed out, crashed."""
+    """No usable answer: not implemented, raised, forbidden, timed out, crashed.
+
+    The learner proxy raises it; a suite may raise it too when a scenario
+    reports that the learner's code failed inside it (a scenario catches the
+    learner's exceptions so it can report the rest).
+    """
 
     def __init__(self, status: str, message: str, kind: str = ""):
         super().__init__(message)

@@ -6,20 +6,29 @@
 2. the reference solutions score full marks under two different seeds;
 3. the stubs score zero, every test ``not_implemented``;
 4. every mutant in the catalogue loses points (graded until its first loss).
+
+The gradings of 2–4 are independent: they run in forked processes, one per
+core, each with its own warm worker pool; results are printed in order.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
+import multiprocessing.util
+import os
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable
 
 from grader import mutants as mutant_catalogue
 from grader import signatures
 from grader.curriculum import Curriculum, Topic
+from grader.mutants import Mutant
 from grader.runner import grade
 from grader.sandbox import WorkerPool
+from grader.scoring import Report
 from grader.submission import Submission
 
 MIN_MUTANTS = 4
@@ -33,6 +42,14 @@ class Verification:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+@dataclasses.dataclass(frozen=True)
+class _Job:
+    kind: str                      # "solutions", "exercises" or "mutant"
+    seed: int
+    topic: Topic | None = None
+    mutant: Mutant | None = None
 
 
 def static_problems(topics: list[Topic], solutions: Path, exercises: Path, mutants: Path) -> list[str]:
@@ -51,14 +68,53 @@ def static_problems(topics: list[Topic], solutions: Path, exercises: Path, mutan
             problems.append(f"topic {topic.id} has no hints in the curriculum")
         if not topic.suite_file.exists():
             problems.append(f"topic {topic.id} has no hidden suite {topic.suite_file}")
-        count = len(mutant_catalogue.load(mutants, topic.id))
+        try:
+            count = len(mutant_catalogue.load(mutants, topic.id))
+        except mutant_catalogue.MutantError as exc:
+            problems.append(str(exc))
+            continue
         if count < MIN_MUTANTS:
             problems.append(f"topic {topic.id} has {count} mutants in {mutants}; at least {MIN_MUTANTS} are needed")
     return problems
 
 
+# --- the gradings, run in child processes ---------------------------------------
+
+_context: dict = {}
+
+
+def _child_start() -> None:
+    pool = WorkerPool(_context["curriculum"].forbidden_union())
+    _context["pool"] = pool
+    multiprocessing.util.Finalize(pool, pool.close, exitpriority=10)
+
+
+def _run(job: _Job) -> Report | str:
+    """A job's report; for a mutant that no longer applies, the reason as text."""
+    c = _context
+    if job.kind == "mutant":
+        try:
+            text = job.mutant.source((c["solutions"] / job.topic.module_file).read_text(encoding="utf-8"))
+        except mutant_catalogue.MutantError as exc:
+            return str(exc)
+        with tempfile.TemporaryDirectory(prefix="grader-mutant-") as tmp:
+            path = Path(tmp) / job.topic.module_file
+            path.write_text(text, encoding="utf-8")
+            submission = c["reference"].replace(job.topic.id, path, f"{job.topic.id}/{job.mutant.name}")
+            return grade(submission, [job.topic], c["curriculum"], job.seed, maxfail=1, pool=c["pool"])
+    submission = c["reference"] if job.kind == "solutions" else c["stubs"]
+    return grade(submission, c["topics"], c["curriculum"], job.seed, pool=c["pool"])
+
+
+def _jobs(topics: list[Topic], mutants: Path, seeds: tuple[int, int]) -> list[_Job]:
+    jobs = [_Job("solutions", seed) for seed in seeds] + [_Job("exercises", seeds[0])]
+    return jobs + [_Job("mutant", seeds[0], topic, m) for topic in topics for m in mutant_catalogue.load(mutants, topic.id)]
+
+
+# --- judging the results ------------------------------------------------------------
+
 def verify(curriculum: Curriculum, topics: list[Topic], solutions: Path, exercises: Path, mutants: Path,
-           seeds: tuple[int, int], say: Callable[[str], None]) -> Verification:
+           seeds: tuple[int, int], say: Callable[[str], None], jobs: int | None = None) -> Verification:
     result = Verification()
 
     def problem(text: str) -> None:
@@ -70,46 +126,37 @@ def verify(curriculum: Curriculum, topics: list[Topic], solutions: Path, exercis
         problem(text)
     if result.problems:
         return result
-    pool = WorkerPool(curriculum.forbidden_union())
-    try:
-        reference = Submission.from_dir(solutions, curriculum)
-        for seed in seeds:
-            report = grade(reference, topics, curriculum, seed, pool=pool)
-            say(f"solutions, seed {seed}: {report.score:g}/{report.max_score:g} in {report.duration:.1f} s")
-            for t in report.topics:
-                for x in t.tests:
-                    if x.status != "passed":
-                        problem(f"solutions lose points on {t.id} › {x.id} (seed {seed}): [{x.status}] {x.message}")
-        stubs = grade(Submission.from_dir(exercises, curriculum), topics, curriculum, seeds[0], pool=pool)
-        say(f"exercises: {stubs.score:g}/{stubs.max_score:g}")
-        for t in stubs.topics:
-            for x in t.tests:
-                if x.status != "not_implemented":
-                    problem(f"a stub does not fail as not_implemented: {t.id} › {x.id} [{x.status}] {x.message}")
-        say("mutants:")
-        for topic in topics:
-            source = (solutions / topic.module_file).read_text(encoding="utf-8")
-            for mutant in mutant_catalogue.load(mutants, topic.id):
-                _grade_mutant(mutant, source, reference, topic, curriculum, seeds[0], pool, result, say, problem)
-    finally:
-        pool.close()
+    _context.update(curriculum=curriculum, topics=topics, solutions=solutions,
+                    reference=Submission.from_dir(solutions, curriculum),
+                    stubs=Submission.from_dir(exercises, curriculum))
+    todo = _jobs(topics, mutants, seeds)
+    workers = jobs or len(os.sched_getaffinity(0))
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_child_start) as ex:
+        for job, outcome in zip(todo, ex.map(_run, todo)):
+            _judge(job, outcome, result, say, problem)
     return result
 
 
-def _grade_mutant(mutant, source, reference, topic, curriculum, seed, pool, result, say, problem) -> None:
-    label = f"{topic.id}/{mutant.name}"
-    try:
-        text = mutant.source(source)
-    except mutant_catalogue.MutantError as exc:
-        problem(str(exc))
+def _judge(job: _Job, outcome: Report | str, result: Verification, say, problem) -> None:
+    if isinstance(outcome, str):
+        problem(outcome)
         return
-    with tempfile.TemporaryDirectory(prefix="grader-mutant-") as tmp:
-        path = Path(tmp) / topic.module_file
-        path.write_text(text, encoding="utf-8")
-        report = grade(reference.replace(topic.id, path, label), [topic], curriculum, seed, maxfail=1, pool=pool)
-    lost = next((x for x in report.topics[0].tests if x.status != "passed"), None)
-    if lost is None and report.topics[0].score >= report.topics[0].max_score:
-        problem(f"mutant {label} survived ({mutant.mistake})")
+    tests = [(t.id, x) for t in outcome.topics for x in t.tests]
+    if job.kind == "solutions":
+        say(f"solutions, seed {job.seed}: {outcome.score:g}/{outcome.max_score:g} in {outcome.duration:.1f} s")
+        for topic_id, x in tests:
+            if x.status != "passed":
+                problem(f"solutions lose points on {topic_id} › {x.id} (seed {job.seed}): [{x.status}] {x.message}")
+    elif job.kind == "exercises":
+        say(f"exercises: {outcome.score:g}/{outcome.max_score:g}")
+        for topic_id, x in tests:
+            if x.status != "not_implemented":
+                problem(f"a stub does not fail as not_implemented: {topic_id} › {x.id} [{x.status}] {x.message}")
     else:
+        label = f"{job.topic.id}/{job.mutant.name}"
+        lost = next((x for _, x in tests if x.status != "passed"), None)
+        if lost is None and outcome.score >= outcome.max_score:
+            problem(f"mutant {label} survived ({job.mutant.mistake})")
+            return
         result.killed[label] = lost.id if lost else "(points missing)"
-        say(f"  ✓ {label:<42} killed by {result.killed[label]} [{lost.status if lost else '-'}]")
+        say(f"  ✓ mutant {label:<44} killed by {result.killed[label]} [{lost.status if lost else '-'}]")

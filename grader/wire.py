@@ -36,15 +36,19 @@ class WireError(ValueError):
 
 
 class FnRef:
-    """A request to hand the learner a grader-owned callable, built in the worker."""
+    """A request to hand the learner a grader-owned callable, built in the worker.
 
-    __slots__ = ("name", "args")
+    ``label`` says in the learner's terms what the function computes (shown in
+    feedback, e.g. "f(x) = sin(x)·x"); it stays on the trusted side.
+    """
 
-    def __init__(self, name: str, *args):
-        self.name, self.args = name, args
+    __slots__ = ("name", "args", "label")
+
+    def __init__(self, name: str, *args, label: str = ""):
+        self.name, self.args, self.label = name, args, label
 
     def __repr__(self):
-        return f"FnRef({self.name!r})"
+        return self.label or f"a function ({self.name})"
 
 
 def describe_type(value) -> str:
