@@ -102,6 +102,19 @@ def descending_nonnegative(s: np.ndarray, name: str) -> None:
         raise Wrong(f"{name} is not in descending order: {name} = {fmt.array(s)}.")
 
 
+def mapping(result, keys: tuple[str, ...], function: str) -> dict:
+    """A returned dict holding at least ``keys`` (extra keys are fine)."""
+    if not isinstance(result, dict):
+        raise Wrong(f"{function} should return a dict with the keys {', '.join(map(repr, keys))}; "
+                    f"it returned a {type(result).__name__}: {fmt.value(result)}.")
+    missing = [k for k in keys if k not in result]
+    if missing:
+        have = ", ".join(map(repr, result)) or "none"
+        raise Wrong(f"{function}'s dict lacks the key(s) {', '.join(map(repr, missing))} "
+                    f"(keys it has: {have}); SPEC fixes the names {', '.join(map(repr, keys))}.")
+    return result
+
+
 def no_warnings(learner, name: str, advice: str = "", category: str = "RuntimeWarning") -> None:
     """The learner's last call raised no warning of ``category`` — a failure even if its result is right."""
     raised = list(dict.fromkeys(w for w in learner.last.answer.warnings if w.startswith(category)))
