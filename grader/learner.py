@@ -14,10 +14,12 @@ import copy
 import dataclasses
 import os
 
+import pytest
+
 from grader import fmt, wire
 from grader.curriculum import Topic
 from grader.outcomes import SubmissionFault, Wrong
-from grader.sandbox import Answer, Sandbox
+from grader.sandbox import Answer, Sandbox, WorkerStartError
 
 TIMEOUT_STRIKES = 2
 
@@ -95,7 +97,10 @@ class Learner:
             return copy.deepcopy(state.cache[key])
         if state.strikes.get(strike_key, 0) >= TIMEOUT_STRIKES:
             return Answer(False, "timeout", f"skipped: {strike_key} already timed out {TIMEOUT_STRIKES} times")
-        answer = state.sandbox.request(self._topic.id, op, name, args, kwargs, forbid, timeout)
+        try:
+            answer = state.sandbox.request(self._topic.id, op, name, args, kwargs, forbid, timeout)
+        except WorkerStartError as exc:
+            pytest.exit(str(exc), returncode=pytest.ExitCode.INTERNAL_ERROR)  # the run fails; nobody is scored
         if answer.kind == "timeout":
             state.strikes[strike_key] = state.strikes.get(strike_key, 0) + 1
         state.cache[key] = answer

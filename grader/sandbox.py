@@ -37,6 +37,10 @@ IMPORT_TIMEOUT = 10.0       # importing a learner module
 DEAD_KINDS = {"timeout", "crashed", "exited", "output_limit", "protocol"}
 
 
+class WorkerStartError(RuntimeError):
+    """The grader's own machinery failed: the run stops; no learner is scored on it."""
+
+
 @dataclasses.dataclass
 class Answer:
     """What came back from the worker for one request, as plain data."""
@@ -87,8 +91,8 @@ class WorkerProcess:
             answer = self._receive(STARTUP_TIMEOUT)
             if not answer.ok:
                 self.kill()
-                raise RuntimeError("the grader's worker process could not start (is the grader installed, "
-                                   f"e.g. with 'pip install -e .'?): {answer.message}\n{answer.output}")
+                raise WorkerStartError("the grader's worker process could not start (is the grader installed, "
+                                       f"e.g. with 'pip install -e .'?): {answer.message}\n{answer.output}")
             self._ready = True
 
     def request(self, message: dict, timeout: float) -> Answer:
@@ -214,11 +218,16 @@ class WorkerPool:
         self._spare: WorkerProcess | None = WorkerProcess(self._init) if expected != 0 else None
 
     def take(self) -> WorkerProcess:
+        """A started worker; one failed start is retried, a second is a WorkerStartError."""
         worker = self._spare if self._spare is not None and self._spare.alive else WorkerProcess(self._init)
         if self._expected is not None:
             self._expected -= 1
         self._spare = WorkerProcess(self._init) if self._expected is None or self._expected > 0 else None
-        worker.wait_ready()
+        try:
+            worker.wait_ready()
+        except WorkerStartError:
+            worker = WorkerProcess(self._init)
+            worker.wait_ready()
         return worker
 
     def close(self) -> None:

@@ -130,3 +130,11 @@ def test_the_seed_decides_the_inputs(make_submission, curriculum, pool):
     first = messages(99)
     assert "A = [[" in first[-1]
     assert messages(99) == first != messages(100)
+
+
+def test_a_worker_that_cannot_start_stops_the_run_instead_of_scoring_it(curriculum, monkeypatch):
+    from grader import sandbox
+    from grader.runner import GraderError
+    monkeypatch.setattr(sandbox, "STARTUP_TIMEOUT", 0.0)
+    with pytest.raises(GraderError, match="worker process could not start"):
+        grade(submission(SOLUTIONS, curriculum), curriculum.select(["svd_basics"]), curriculum, 1)
