@@ -37,6 +37,15 @@ class Function:
         """Parameter names, in order, as the signature gives them."""
         return tuple(a.arg for a in parse_signature(self.signature).args)
 
+    def name_args(self, args) -> dict:
+        """Positional arguments by parameter name; those caught by ``*xs`` as xs[0], xs[1], …"""
+        named = dict(zip(self.params, args))
+        vararg = parse_signature(self.signature).vararg
+        extra = args[len(self.params):]
+        if extra and vararg:
+            named |= {f"{vararg.arg}[{i}]": a for i, a in enumerate(extra)}
+        return named
+
 
 def parse_signature(signature: str) -> ast.arguments:
     try:

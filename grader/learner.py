@@ -63,7 +63,7 @@ class Learner:
 
     def call(self, name: str, /, *args, **kwargs):
         spec = self._topic.functions[name]
-        named = dict(zip(spec.params, args)) | kwargs
+        named = spec.name_args(args) | kwargs
         answer = self._ask("call", name, args, kwargs, spec.forbidden, spec.timeout, name)
         self.last = Call(name, named, answer)
         return self._value(name, answer)
@@ -77,7 +77,7 @@ class Learner:
         """
         spec = self._topic.functions[name]
         answer = self._ask("call", name, args, kwargs, spec.forbidden, spec.timeout, name)
-        self.last = Call(name, dict(zip(spec.params, args)) | kwargs, answer)
+        self.last = Call(name, spec.name_args(args) | kwargs, answer)
         if not answer.ok and answer.kind == "exception":
             return answer.exception
         self._value(name, answer)
