@@ -3,17 +3,23 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
-import click
+# One BLAS thread for the judge, before numpy loads: its oracles are small, and
+# suites that time them against a learner's code need steady numbers.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
-from grader import curriculum as curriculum_file
-from grader.progress import Progress
-from grader.reports import json as json_report
-from grader.reports import text
-from grader.sandbox import WorkerPool
-from grader.submission import Submission, SubmissionError
+import click  # noqa: E402
+
+from grader import curriculum as curriculum_file  # noqa: E402
+from grader.progress import Progress  # noqa: E402
+from grader.reports import json as json_report  # noqa: E402
+from grader.reports import text  # noqa: E402
+from grader.sandbox import WorkerPool  # noqa: E402
+from grader.submission import Submission, SubmissionError  # noqa: E402
 
 # grader.runner and grader.verify import pytest: they are imported where a
 # command grades, after its first worker has started, so the two start-ups overlap.

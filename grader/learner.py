@@ -124,8 +124,9 @@ class Learner:
             return f"{module} could not be imported: {answer.message}{self._where(answer, module)}"
         if kind == "no_function":
             return f"{answer.message}; SPEC names it {name}{spec.signature if spec else ''}."
+        raiser = answer.traceback[-1][2] if answer.traceback else name  # the learner function that raised
         lead = {
-            "not_implemented": f"{name} is not implemented yet (it raises NotImplementedError).",
+            "not_implemented": f"{raiser} is not implemented yet (it raises NotImplementedError).",
             "forbidden": f"{name} called {answer.message}, which this exercise forbids"
                          f" (forbidden: {spec.forbidden_rule if spec else answer.message}).",
             "exception": f"{name} raised {answer.message}",

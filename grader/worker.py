@@ -132,22 +132,34 @@ def _bind_refs(value, learner, counters):
     return value
 
 
-def _snapshot(bound: dict) -> dict:
-    return {name: np.array(v, copy=True) for name, v in bound.items()
-            if type(v) is np.ndarray or (type(v) is list and v and not callable(v[0]))}
+def _copy(value):
+    """A deep copy of plain data (what arrived over the wire); callables are kept as they are."""
+    kind = type(value)
+    if kind is np.ndarray:
+        return value.copy()
+    if kind in (list, tuple):
+        return kind(_copy(v) for v in value)
+    if kind is dict:
+        return {k: _copy(v) for k, v in value.items()}
+    return value
+
+
+def _same(old, new) -> bool:
+    kind = type(old)
+    if kind is not type(new):
+        return False
+    if kind is np.ndarray:
+        return old.shape == new.shape and np.array_equal(old, new, equal_nan=old.dtype.kind in "fc")
+    if kind in (list, tuple):
+        return len(old) == len(new) and all(_same(a, b) for a, b in zip(old, new))
+    if kind is dict:
+        return old.keys() == new.keys() and all(_same(old[k], new[k]) for k in old)
+    return old is new or old == new
 
 
 def _mutated(bound: dict, before: dict) -> list[str]:
-    changed = []
-    for name, old in before.items():
-        try:
-            new = np.asarray(bound[name])
-            same = new.shape == old.shape and np.array_equal(new, old, equal_nan=old.dtype.kind in "fc")
-        except Exception:
-            same = False
-        if not same:
-            changed.append(name)
-    return changed
+    """The arguments the call changed in place (arrays, or lists/dicts/tuples holding them)."""
+    return [name for name, old in before.items() if not _same(old, bound[name])]
 
 
 def run(request: dict) -> dict:
@@ -175,7 +187,7 @@ def run(request: dict) -> dict:
             bound = inspect.signature(func).bind(*args, **kwargs).arguments
         except (TypeError, ValueError):
             bound = {}
-        before = _snapshot(bound)
+        before = {name: _copy(v) for name, v in bound.items()}
     with warnings.catch_warnings(record=True) as caught, guard.active(request.get("forbid", ())) as violations:
         warnings.simplefilter("always")
         try:

@@ -138,3 +138,10 @@ def test_a_worker_that_cannot_start_stops_the_run_instead_of_scoring_it(curricul
     monkeypatch.setattr(sandbox, "STARTUP_TIMEOUT", 0.0)
     with pytest.raises(GraderError, match="worker process could not start"):
         grade(submission(SOLUTIONS, curriculum), curriculum.select(["svd_basics"]), curriculum, 1)
+
+
+def test_not_implemented_names_the_function_that_raised(make_submission, curriculum, pool):
+    source = reference("low_rank") + '\n\ndef rank_k_approx(A, k):\n    raise NotImplementedError("later")\n'
+    low = by_id(run(make_submission({"low_rank": source}), curriculum, pool, ["low_rank"]))["low_rank"]
+    message = next(x.message for x in low.tests if x.function == "verify_eckart_young")
+    assert message.startswith("rank_k_approx is not implemented yet")

@@ -42,6 +42,10 @@ def via_numpy_internals(A):
 def mutate(A):
     A[0, 0] = 99.0
     return 1.0
+def touch_cache(cache, change):
+    if change:
+        cache[1]["b"][0] += 1.0
+    return len(cache)
 class OwnError(ValueError):
     pass
 def own_error():
@@ -173,6 +177,9 @@ def test_output_is_captured_and_capped(sandbox):
 
 def test_input_mutation_and_warnings_are_reported(sandbox):
     assert call(sandbox, "mutate", np.zeros((2, 2))).mutated == ["A"]
+    cache = [np.zeros((2, 3)), {"b": np.ones(4)}, (np.eye(2), 1.5)]  # arrays of mixed shapes, nested
+    assert call(sandbox, "touch_cache", cache, False).mutated == []
+    assert call(sandbox, "touch_cache", cache, True).mutated == ["cache"]
     line = TOY.splitlines().index("    return np.exp(1000.0)") + 1
     assert call(sandbox, "warn").warnings == [f"RuntimeWarning: overflow encountered in exp (toy.py:{line})"]
 
