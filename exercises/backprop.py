@@ -97,7 +97,9 @@ def mlp_backward(params, cache, Y):
 
     Returns:
         grads: a list of (dW, db) pairs in the order of params (layer 0 first),
-        dW a float array of the shape of W, db of the shape of b.
+        dW a float array of the shape of W, db of the shape of b. Leave
+        params, Y and the cache unchanged (work on copies, e.g. do not pop
+        activations off the cache list).
 
     Forbidden: nothing.
     """

@@ -8,10 +8,6 @@ which each returned gradient is judged by its relative error
 below serves only the advice of failure messages (which known mistake gives
 exactly what the learner returned). The learner's cache is theirs: it goes
 back to their mlp_backward unchanged.
-
-mlp_forward and mlp_backward run through the scenarios of
-grader.scenarios.backprop (its docstring says why); ``call`` below makes them
-read, in feedback, like direct calls.
 """
 
 import math
@@ -20,8 +16,7 @@ import numpy as np
 import pytest
 
 from grader import fmt
-from grader.learner import Call
-from grader.outcomes import SubmissionFault, Wrong
+from grader.outcomes import Wrong
 from grader.suites import cases, checks
 
 SIGMOID_TOL = 1e-14  # absolute: σ lies in [0, 1]
@@ -124,12 +119,15 @@ def network(seed, case):
     return params, g.standard_normal((N, dims[0])), g.uniform(0, 1, (N, dims[-1]))
 
 
+def layers(params) -> list:
+    return [(np.asarray(W, dtype=float), np.asarray(b, dtype=float)) for W, b in params]
+
+
 def floats(params, X, Y):
-    params = [(np.asarray(W, dtype=float), np.asarray(b, dtype=float)) for W, b in params]
-    return params, np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
+    return layers(params), np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
 
 
-# --- calls -------------------------------------------------------------------------------
+# --- feedback ------------------------------------------------------------------------------
 
 def spelled(named: dict) -> str:
     """Arguments for feedback, params spelled out layer by layer as params[i][0] (W) and params[i][1] (b)."""
@@ -141,32 +139,6 @@ def spelled(named: dict) -> str:
         else:
             flat[name] = value
     return fmt.assignments(flat)
-
-
-class MlpCall(Call):
-    def describe(self) -> str:
-        return f"Called {self.function}({', '.join(self.named_args)}) with\n{spelled(self.named_args)}"
-
-
-def call(learner, function, **named):
-    """function(**named) on the learner's module, through its scenario; faults read as from a direct call."""
-    scenario = {"mlp_forward": "backprop.forward", "mlp_backward": "backprop.backward"}[function]
-    try:
-        report = learner.scenario(scenario, *named.values())
-    except SubmissionFault as fault:
-        learner.last = MlpCall(function, named, learner.last.answer)
-        raise SubmissionFault(fault.status, learner._fault_message(function, learner.last.answer),
-                              fault.kind) from None
-    learner.last = MlpCall(function, named, learner.last.answer)
-    if "not_plain" in report:
-        raise SubmissionFault(
-            "failed", f"{function} returned something that is not plain data: {report['not_plain']}. Return numpy "
-            "arrays, Python or numpy numbers, and tuples/lists/dicts of them — the cache too: it travels to the "
-            f"grader and back to mlp_backward.\n{learner.last.describe()}", "wrong_type")
-    if report["changed"]:
-        raise Wrong(f"{function} changed its argument {', '.join(report['changed'])} in place; a function must "
-                    "leave its inputs as they were (work on a copy).")
-    return report["value"]
 
 
 def with_diagnosis(message: str, text: str) -> str:
@@ -184,8 +156,17 @@ def diagnose(got, candidates) -> str:
     return ""
 
 
-def check_forward(result, params, X):
-    """out of an mlp_forward call against the oracle; returns the cache."""
+def check_forward(result, given_params, given_X):
+    """out of an mlp_forward call against the oracle; returns the cache. Failures end with the call."""
+    try:
+        return judge_out(result, layers(given_params), np.asarray(given_X, dtype=float))
+    except Wrong as wrong:
+        raise Wrong(f"{wrong.message}\nCalled mlp_forward(params, X) with\n"
+                    + spelled({"params": given_params, "X": given_X}), context=False) from None
+
+
+def judge_out(result, params, X):
+    """out against the oracle (float params and X), with the known mistake it equals; returns the cache."""
     out, cache = checks.values(result, ("out", "cache"), "mlp_forward")
     expected = forward(params, X)[-1]
     out = checks.array(out, "out", expected.shape)
@@ -245,9 +226,8 @@ def test_sigmoid(learner, seed, case):
 @pytest.mark.function("mlp_forward")
 @pytest.mark.parametrize("case", NETWORKS)
 def test_mlp_forward(learner, seed, case):
-    given_params, given_X, given_Y = network(seed, case)
-    params, X, _ = floats(given_params, given_X, given_Y)
-    check_forward(call(learner, "mlp_forward", params=given_params, X=given_X), params, X)
+    given_params, given_X, _ = network(seed, case)
+    check_forward(learner.mlp_forward(given_params, given_X), given_params, given_X)
 
 
 # --- mse_loss ------------------------------------------------------------------------------
@@ -469,11 +449,11 @@ def test_mlp_backward(learner, seed, case):
     given_params, given_X, given_Y = network(seed, case)
     params, X, Y = floats(given_params, given_X, given_Y)
     try:
-        cache = check_forward(call(learner, "mlp_forward", params=given_params, X=given_X), params, X)
+        cache = check_forward(learner.mlp_forward(given_params, given_X), given_params, given_X)
     except Wrong as wrong:
         raise Wrong(f"mlp_backward is checked on the cache of a correct forward pass, but mlp_forward is wrong "
-                    f"here: {wrong.message}") from None
-    grads = call(learner, "mlp_backward", params=given_params, cache=cache, Y=given_Y)
+                    f"here: {wrong.message}", context=wrong.context) from None
+    grads = learner.mlp_backward(given_params, cache, given_Y)
     try:
         check_gradients(grads, params, forward(params, X), Y)
     except Wrong as wrong:
