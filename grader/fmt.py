@@ -36,13 +36,23 @@ def value(x, indent: int = 0) -> str:
     """Any plain value the worker may send back."""
     if isinstance(x, np.ndarray):
         return array(x, indent)
-    if isinstance(x, tuple):
-        return "(" + ", ".join(value(v, indent) for v in x) + ("," if len(x) == 1 else "") + ")"
-    if isinstance(x, list):
-        return "[" + ", ".join(value(v, indent) for v in x) + "]"
-    if isinstance(x, dict):
-        return "{" + ", ".join(f"{k!r}: {value(v, indent)}" for k, v in x.items()) + "}"
+    if isinstance(x, (tuple, list, dict)):
+        return _container(x, indent)
     return repr(x) if isinstance(x, (str, FnRef)) else num(x)
+
+
+def _container(x, indent: int) -> str:
+    """On one line if it fits; else one item a line, each indented under its bracket."""
+    open_, close = {tuple: "()", list: "[]", dict: "{}"}[type(x)]
+    keys = [f"{k!r}: " for k in x] if isinstance(x, dict) else [""] * len(x)
+    items = list(x.values()) if isinstance(x, dict) else list(x)
+    trail = "," if isinstance(x, tuple) and len(x) == 1 else ""
+    flat = open_ + ", ".join(k + value(v, indent) for k, v in zip(keys, items)) + trail + close
+    if "\n" not in flat and len(flat) + indent <= 88:
+        return flat
+    inner = indent + 4
+    lines = [" " * inner + k + value(v, inner + len(k)) for k, v in zip(keys, items)]
+    return open_ + "\n" + ",\n".join(lines) + trail + "\n" + " " * indent + close
 
 
 def assignments(named: dict, indent: int = 2) -> str:
