@@ -60,6 +60,8 @@ def grade_report(report: Report, numbers: dict[str, int], max_failures: int = 3)
             lines.append(f"  … and {len(failures) - max_failures} more; `grader check <topic>` shows them by function.")
     lines += ["", f"Total {_points(report.score)}/{_points(report.max_score)} ({report.percent:.0f}%)"
                   f"   reproduce with: grader grade --seed {report.seed}"]
+    if report.score < report.max_score:
+        lines.append("Next: `grader check` explains the first topic you have not passed, function by function.")
     return "\n".join(lines)
 
 
