@@ -29,7 +29,7 @@ import pytest
 
 from grader import fmt, wire
 from grader.outcomes import SubmissionFault, Wrong
-from grader.suites import cases, checks
+from grader.suites import cases, checks, oracles
 
 GRAD_TOL = 1e-5    # relative error of a gradient against central differences
 STEP = 3e-6        # of the central differences (see above)
@@ -45,16 +45,11 @@ def mm(a, b):
     return np.einsum("...ij,jk->...ik", a, b)
 
 
-def softmax(S):
-    E = np.exp(S - np.max(S, axis=-1, keepdims=True))
-    return E / np.sum(E, axis=-1, keepdims=True)
-
-
 def attend(Q, K, V, causal, scale):
     S = np.einsum("...id,...jd->...ij", Q, K) * scale
     if causal:
         S = np.where(np.tril(np.ones(S.shape[-2:], dtype=bool)), S, -np.inf)
-    A = softmax(S)
+    A = oracles.softmax(S)
     return np.einsum("...ij,...jd->...id", A, V), A
 
 
@@ -97,22 +92,9 @@ def gradients(G, X, W_Q, W_K, W_V, W_O, n_heads=1, causal=False, inp="H"):
 
 
 def central_differences(loss, inputs: dict) -> dict:
-    """∂loss/∂entry for every entry of every input, by (f(x + h) − f(x − h)) / 2h."""
-    grads = {}
-    for name, x in inputs.items():
-        g = np.empty_like(x)
-        for i in range(x.size):
-            plus, minus = x.copy(), x.copy()
-            plus.flat[i] += STEP
-            minus.flat[i] -= STEP
-            g.flat[i] = (loss(**{**inputs, name: plus}) - loss(**{**inputs, name: minus})) \
-                / (plus.flat[i] - minus.flat[i])
-        grads[name] = g
-    return grads
-
-
-def relative_error(a, b, floor) -> float:
-    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a), np.linalg.norm(b), floor))
+    """∂loss/∂entry for every entry of every input."""
+    return {name: oracles.central_differences(lambda v, name=name: loss(**{**inputs, name: v}), x, STEP)
+            for name, x in inputs.items()}
 
 
 # --- inputs ----------------------------------------------------------------------------
@@ -246,16 +228,6 @@ def named(keys) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def multiple(got, expected) -> float | None:
-    """λ when got = λ·expected to 1e-6 and λ is neither 1 nor 0, else None."""
-    norm = float(np.dot(expected.ravel(), expected.ravel()))
-    if norm == 0.0 or not np.any(got):
-        return None
-    lam = float(np.dot(got.ravel(), expected.ravel())) / norm
-    close = np.linalg.norm(got - lam * expected) <= 1e-6 * np.linalg.norm(got)
-    return lam if close and abs(lam - 1) > 1e-3 else None
-
-
 def scale_reason(lam, layer) -> str:
     """Why a gradient can be λ times the right value, when λ tells."""
     root, name = np.sqrt(layer.width), layer.width_name
@@ -308,7 +280,7 @@ def check_gradients(grads, expected, closed, layer, source, unmasked=None) -> No
                         f"to, and {k} has shape {expected[k].shape}.")
     got = {k: checks.array(grads[k], f'grads["{k}"]', expected[k].shape) for k in keys}
     floor = FLOOR * max(np.linalg.norm(e) for e in expected.values())
-    errors = {k: relative_error(got[k], expected[k], floor) for k in keys}
+    errors = {k: oracles.relative_error(got[k], expected[k], floor) for k in keys}
     wrong = [k for k in keys if not errors[k] <= GRAD_TOL]
     if not wrong:
         return
@@ -319,7 +291,7 @@ def check_gradients(grads, expected, closed, layer, source, unmasked=None) -> No
     text += f"; {named(also)} {'is' if len(also) == 1 else 'are'} off too" if also else ""
     text += f"; {named(fine)} {'matches' if len(fine) == 1 else 'match'}" if fine else ""
     text += "" if np.any(got[first]) else f". d{first} is all zeros"
-    lam = multiple(got[first], expected[first])
+    lam = oracles.multiple(got[first], expected[first], 1e-6)
     reason = "" if lam is None else scale_reason(lam, layer)
     text += "" if lam is None else f". d{first} is {lam:.6g} times the right value{reason}"
     if not reason and unmasked is not None and unmasked():
@@ -342,7 +314,7 @@ def agrees(grads, reference, keys) -> bool:
         return False
     floor = FLOOR * max(np.linalg.norm(reference[k]) for k in keys)
     return all(isinstance(grads[k], np.ndarray) and grads[k].shape == reference[k].shape
-               and relative_error(grads[k], reference[k], floor) <= GRAD_TOL for k in keys)
+               and oracles.relative_error(grads[k], reference[k], floor) <= GRAD_TOL for k in keys)
 
 
 # --- calls ---------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import pytest
 
 from grader import fmt
 from grader.outcomes import Wrong
-from grader.suites import cases, checks
+from grader.suites import cases, checks, oracles
 
 SIGMOID_TOL = 1e-14  # absolute: σ lies in [0, 1]
 OUT_TOL = 1e-12      # out against the oracle, absolute (out lies in (0, 1))
@@ -31,17 +31,12 @@ STABLE = ("Compute exp only of −|x| (which is ≤ 0): σ(x) = 1/(1 + e) for x 
 
 # --- the oracle ------------------------------------------------------------------------
 
-def sigmoid(x):
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
-
-
 def forward(params, X, *, bias=True, last_sigmoid=True, transposed=True):
     """Every activation [X, h₁, …, out]; the keywords build known mistakes for the advice."""
     hs = [X]
     for i, (W, b) in enumerate(params):
         z = hs[-1] @ (W.T if transposed else W) + (b if bias else 0)
-        hs.append(sigmoid(z) if last_sigmoid or i < len(params) - 1 else z)
+        hs.append(oracles.sigmoid(z) if last_sigmoid or i < len(params) - 1 else z)
     return hs
 
 
@@ -50,22 +45,13 @@ def loss(params, X, Y) -> float:
 
 
 def central_differences(params, X, Y) -> list:
-    """[(dW, db), …]: ∂L/∂ every entry, by (8(L(+h) − L(−h)) − (L(+2h) − L(−2h))) / 12h."""
-    grads = []
-    for layer, pair in enumerate(params):
-        derivs = []
-        for k, p in enumerate(pair):
-            d = np.empty_like(p)
-            for i in range(p.size):
-                def at(t):
-                    q = p.copy()
-                    q.flat[i] += t
-                    moved = (q, pair[1]) if k == 0 else (pair[0], q)
-                    return loss([*params[:layer], moved, *params[layer + 1:]], X, Y)
-                d.flat[i] = (8 * (at(STEP) - at(-STEP)) - (at(2 * STEP) - at(-2 * STEP))) / (12 * STEP)
-            derivs.append(d)
-        grads.append(tuple(derivs))
-    return grads
+    """[(dW, db), …]: ∂L/∂ every entry, by fourth-order central differences."""
+    def moved(layer, k, q):
+        pair = list(params[layer])
+        pair[k] = q
+        return [*params[:layer], tuple(pair), *params[layer + 1:]]
+    return [tuple(oracles.central_differences(lambda q: loss(moved(layer, k, q), X, Y), p, STEP, order=4)
+                  for k, p in enumerate(pair)) for layer, pair in enumerate(params)]
 
 
 def closed_form(params, hs, Y, *, mistake=None, upto=-1):
@@ -77,7 +63,7 @@ def closed_form(params, hs, Y, *, mistake=None, upto=-1):
     def slope(layer, h):
         if layer > upto or mistake not in ("no-derivative", "derivative-of-h"):
             return h * (1 - h)
-        return 1.0 if mistake == "no-derivative" else sigmoid(h) * (1 - sigmoid(h))
+        return 1.0 if mistake == "no-derivative" else oracles.sigmoid(h) * (1 - oracles.sigmoid(h))
     last = len(params) - 1
     delta = (hs[-1] - Y) * slope(last, hs[-1])
     grads = [None] * len(params)
@@ -217,7 +203,7 @@ def test_sigmoid(learner, seed, case):
         bad = np.unravel_index(int(np.argmax(np.abs(got - 0.5))), got.shape)
         raise Wrong(f"sigmoid(x) = 1/(1 + exp(−x)) lies in [0, 1], but at x = {fmt.num(xf[bad])} it returned "
                     f"{fmt.num(got[bad])}.")
-    checks.close(got, sigmoid(xf), "sigmoid(x)", tol=SIGMOID_TOL,
+    checks.close(got, oracles.sigmoid(xf), "sigmoid(x)", tol=SIGMOID_TOL,
                  what="1/(1 + exp(−x)) elementwise: 1 for large positive x, 0 for large negative x")
 
 
@@ -320,9 +306,9 @@ def structure(grads, params, N) -> list:
         d_out, d_in = W.shape
         dW_hint = (f"dW = δᵀ·h_prev with δ of shape (N, {d_out}) and h_prev (the layer's input) of shape (N, {d_in}) "
                    f"has the shape of W" + (", not of Wᵀ." if np.shape(dW) == (d_in, d_out) else "."))
-        db_hint = (f"db sums δ over the batch (axis 0): one number per unit of the layer, like b"
+        db_hint = ("db sums δ over the batch (axis 0): one number per unit of the layer, like b"
                    + (" (keepdims=True leaves an axis of length 1)." if np.shape(db) == (1, d_out) else
-                      f" — not one row per sample." if np.shape(db) == (N, d_out) else "."))
+                      " — not one row per sample." if np.shape(db) == (N, d_out) else "."))
         result.append((shaped(dW, f"dW of layer {layer} (grads[{layer}][0])", W.shape, dW_hint),
                        shaped(db, f"db of layer {layer} (grads[{layer}][1])", b.shape, db_hint)))
     return result
@@ -336,18 +322,6 @@ def reversed_text(params) -> str:
             "(or fill it by index).")
 
 
-def relative_error(a, b, floor) -> float:
-    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a), np.linalg.norm(b), floor))
-
-
-def multiple(got, expected) -> float | None:
-    """λ when got = λ·expected to 1e-8 and λ is not 1, else None."""
-    norm = float(np.dot(expected.ravel(), expected.ravel()))
-    if norm == 0.0:
-        return None
-    lam = float(np.dot(got.ravel(), expected.ravel())) / norm
-    close = np.linalg.norm(got - lam * expected) <= 1e-8 * np.linalg.norm(got)
-    return lam if close and abs(lam - 1) > 1e-6 else None
 
 
 def scaled(lam, N) -> str:
@@ -392,7 +366,7 @@ def advice(first, wrong_here, got, params, hs, Y) -> str:
         return f" — db of layer {first} is its δ summed over the batch (axis 0); dW matches, so δ is right."
     if wrong_here == [0]:
         if W.shape[0] == W.shape[1] and diagnose(got[first][0], [("", closed_form(params, hs, Y)[first][0].T)]):
-            return (f". It equals the transpose of the right dW: dW = δᵀ · h_prev, (d_out, N) @ (N, d_in), "
+            return (". It equals the transpose of the right dW: dW = δᵀ · h_prev, (d_out, N) @ (N, d_in), "
                     "has the shape and layout of W.")
         source = "X" if first == 0 else f"the output of layer {first - 1}"
         return (f" — dW of layer {first} = δᵀ · h_prev, where h_prev is the input of layer {first} ({source}), "
@@ -412,13 +386,13 @@ def check_gradients(grads, params, hs, Y) -> None:
     got = structure(grads, params, N)
     expected = central_differences(params, X, Y)
     floor = FLOOR * max(np.linalg.norm(g) for pair in expected for g in pair)
-    errors = {(layer, k): relative_error(got[layer][k], expected[layer][k], floor)
+    errors = {(layer, k): oracles.relative_error(got[layer][k], expected[layer][k], floor)
               for layer in range(last, -1, -1) for k in (0, 1)}
     wrong = [key for key, error in errors.items() if not error <= GRAD_TOL]
     if not wrong:
         return
     if last and all(got[last - layer][k].shape == expected[layer][k].shape
-                    and relative_error(got[last - layer][k], expected[layer][k], floor) <= GRAD_TOL
+                    and oracles.relative_error(got[last - layer][k], expected[layer][k], floor) <= GRAD_TOL
                     for layer in range(last + 1) for k in (0, 1)):
         raise Wrong(reversed_text(params))
     first, k = wrong[0]
@@ -431,7 +405,7 @@ def check_gradients(grads, params, hs, Y) -> None:
     if fine:
         matches, plural = gradients_named(fine, "")
         text += f"; {matches} {'match' if plural else 'matches'}"
-    lam = multiple(got[first][k], expected[first][k])
+    lam = oracles.multiple(got[first][k], expected[first][k], 1e-8)
     wrong_here = [j for j in (0, 1) if (first, j) in wrong]
     text += scaled(lam, N) if lam is not None else advice(first, wrong_here, got, params, hs, Y)
     err = np.abs(got[first][k] - expected[first][k])

@@ -1,0 +1,67 @@
+"""Oracles the hidden suites share, computed in the trusted process.
+
+Each keeps the dtype it is given: pass ``numpy.longdouble`` data for extra
+precision where a suite needs it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def central_differences(f, x, step, *, order: int = 2) -> np.ndarray:
+    """∂f/∂x entry by entry, of shape f(x).shape + x.shape (x.shape for a scalar f).
+
+    order 2: (f(x + h) − f(x − h)) / (x₊ − x₋), over the step actually taken;
+    order 4: (8(f(x + h) − f(x − h)) − (f(x + 2h) − f(x − 2h))) / 12h.
+    ``step`` is a number, or an array like x for a step per entry.
+    """
+    x = np.asarray(x)
+    steps = np.broadcast_to(np.asarray(step, dtype=x.dtype), x.shape)
+
+    def moved(i, t):
+        y = x.copy()
+        y[i] += t
+        return y
+
+    columns = []
+    for i in np.ndindex(x.shape):
+        h = steps[i]
+        up, down = moved(i, h), moved(i, -h)
+        central = np.asarray(f(up)) - np.asarray(f(down))
+        if order == 2:
+            columns.append(central / (up[i] - down[i]))
+        else:
+            wide = np.asarray(f(moved(i, 2 * h))) - np.asarray(f(moved(i, -2 * h)))
+            columns.append((8 * central - wide) / (12 * h))
+    return np.stack(columns, axis=-1).reshape(columns[0].shape + x.shape)
+
+
+def relative_error(a, b, floor: float) -> float:
+    """‖a − b‖ / max(‖a‖, ‖b‖, floor): one number for a whole array, safe near zero."""
+    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a), np.linalg.norm(b), floor))
+
+
+def multiple(got, expected, tol: float) -> float | None:
+    """λ when got = λ·expected to ``tol`` (relative) and λ is clearly not 1, else None.
+
+    Feedback uses it to say "2 times the right value" instead of just "wrong".
+    """
+    norm = float(np.dot(expected.ravel(), expected.ravel()))
+    if norm == 0.0 or not np.any(got):
+        return None
+    lam = float(np.dot(got.ravel(), expected.ravel())) / norm
+    close = np.linalg.norm(got - lam * expected) <= tol * np.linalg.norm(got)
+    return lam if close and abs(lam - 1) > 1e3 * tol else None
+
+
+def sigmoid(x):
+    """1 / (1 + e^(−x)) from e^(−|x|) ≤ 1: nothing overflows."""
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def softmax(z, axis: int = -1):
+    """exp(z − max z) / Σ exp(z − max z) along ``axis``."""
+    e = np.exp(z - np.max(z, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
