@@ -56,13 +56,6 @@ class Report:
     def percent(self) -> float:
         return 100.0 * self.score / self.max_score if self.max_score else 0.0
 
-    def first_failure(self) -> tuple[str, TestResult] | None:
-        for topic in self.topics:
-            for test in topic.tests:
-                if test.status != "passed":
-                    return topic.id, test
-        return None
-
 
 def _topic_status(score, max_score, tests, error) -> str:
     if error:

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from conftest import EXERCISES, ROOT, SOLUTIONS, reference
 
 from grader.cli import main
+from grader.outcomes import STATUSES
 
 
 @pytest.fixture
@@ -32,6 +33,7 @@ def test_json_report_follows_the_spec_schema(cli, tmp_path):
     assert {"id", "title", "score", "max_score", "status", "tests"} <= set(topic) and topic["status"] == "passed"
     test = topic["tests"][0]
     assert {"id", "status", "points", "max_points", "message"} <= set(test)
+    assert {t["status"] for t in topic["tests"]} <= set(STATUSES)
     assert sum(t["max_points"] for t in topic["tests"]) == pytest.approx(10.0)
 
 
