@@ -125,3 +125,15 @@ def no_warnings(learner, name: str, advice: str = "", category: str = "RuntimeWa
                     f"(a failure even when the result looks right):\n{listed}\n"
                     "numpy warns when an intermediate value overflows to inf, is 0/0 or the log of 0."
                     + (f" {advice}" if advice else ""))
+
+
+def same(a, b, allowed: float) -> bool:
+    """Same shape and max|a − b| ≤ allowed."""
+    return np.shape(a) == np.shape(b) and bool(np.max(np.abs(a - b), initial=0.0) <= allowed)
+
+
+def near_miss(got, expected, candidates, allowed: float):
+    """The label of the first (label, value) candidate that ``got`` matches and the right answer does not:
+    feedback can then name the mistake ("the mean was not added back") instead of only "wrong"."""
+    return next((label for label, value in candidates
+                 if same(got, value, allowed) and not same(expected, value, allowed)), None)

@@ -30,16 +30,6 @@ def forward(x, W, A, B, alpha):
     return x @ W.T + alpha / len(A) * x @ A.T @ B.T
 
 
-def same(a, b, allowed) -> bool:
-    return np.shape(a) == np.shape(b) and bool(np.max(np.abs(a - b), initial=0.0) <= allowed)
-
-
-def near_miss(got, expected, candidates, allowed):
-    """The label of the first (label, value) candidate that ``got`` matches and the right answer does not."""
-    return next((label for label, value in candidates
-                 if same(got, value, allowed) and not same(expected, value, allowed)), None)
-
-
 def layer(g, N, d_in, d_out, r, alpha, *, integers=False, zero_B=False):
     """(x, W, A, B, alpha) of the given sizes; integer entries as nested lists."""
     if integers:
@@ -76,7 +66,7 @@ def test_lora_forward(learner, seed, case):
     frozen, adapter = xf @ Wf.T, xf @ Af.T @ Bf.T
     scale = float(np.max(np.abs(forward(*map(np.abs, (xf, Wf, Af, Bf)), abs(alpha)))))
     allowed = 1e-12 * max(scale, 1e-300)
-    mistake = near_miss(got, expected, [
+    mistake = checks.near_miss(got, expected, [
         ("x Wᵀ + x Aᵀ Bᵀ: the adapter path lacks its scale alpha/r", frozen + adapter),
         (f"x Wᵀ + alpha·x Aᵀ Bᵀ: the scale is alpha/r = {alpha}/{r}, not alpha", frozen + alpha * adapter),
         ("x Wᵀ + alpha·r·x Aᵀ Bᵀ: the scale is alpha/r, not alpha·r", frozen + alpha * r * adapter),
@@ -124,7 +114,7 @@ def test_lora_backward(learner, seed, case):
     got = {key: gradient_array(got[key], key, expected[key].shape) for key in "ABx"}
     magnitude = max(float(np.max(np.abs(v))) for v in expected.values())
     allowed = 1e-8 * magnitude
-    wrong = [key for key in "ABx" if not same(got[key], expected[key], allowed)]
+    wrong = [key for key in "ABx" if not checks.same(got[key], expected[key], allowed)]
     if not wrong:
         return
     right = [key for key in "ABx" if key not in wrong]
@@ -144,7 +134,7 @@ def test_lora_backward(learner, seed, case):
         candidates += [(f"dy W + its adapter part {label}", frozen_path + f * adapter_path) for label, f in scalings]
     else:
         candidates = [(f"the gradient {label}", f * expected[key]) for label, f in scalings]
-    mistake = near_miss(got[key], expected[key], candidates, allowed)
+    mistake = checks.near_miss(got[key], expected[key], candidates, allowed)
     if mistake:
         raise Wrong(f"{lead} \"{key}\" is {mistake}.\n  got      {fmt.array(got[key], 11)}\n"
                     f"  expected {fmt.array(expected[key], 11)}")
@@ -217,7 +207,7 @@ def test_lora_from_delta_product(learner, seed, case):
     expected = (Ur * sr) @ Vr
     got = B @ A
     allowed = 1e-9 * s[0]
-    mistake = near_miss(got, expected, [
+    mistake = checks.near_miss(got, expected, [
         ("U_r Σ_r^{1/2} V_rᵀ: Σ_r^{1/2} appears in only one factor", (Ur * np.sqrt(sr)) @ Vr),
         ("U_r V_rᵀ: the singular values are missing", Ur @ Vr),
         ("U_r Σ_r² V_rᵀ: each factor carries all of Σ_r", (Ur * sr ** 2) @ Vr),
@@ -237,14 +227,14 @@ def test_lora_from_delta_balanced(learner, seed, case):
     sigma = np.diag(s[:r])
     allowed = 1e-9 * s[0]
     gram_B, gram_A = B.T @ B, A @ A.T
-    if same(gram_B, sigma ** 2, allowed) and same(gram_A, np.eye(r), 1e-9):
+    if checks.same(gram_B, sigma ** 2, allowed) and checks.same(gram_A, np.eye(r), 1e-9):
         raise Wrong("B holds all of Σ_r (BᵀB = Σ_r², A Aᵀ = I): the factors are not balanced. "
                     "Give each half: B = U_r Σ_r^{1/2}, A = Σ_r^{1/2} V_rᵀ.")
-    if same(gram_A, sigma ** 2, allowed) and same(gram_B, np.eye(r), 1e-9):
+    if checks.same(gram_A, sigma ** 2, allowed) and checks.same(gram_B, np.eye(r), 1e-9):
         raise Wrong("A holds all of Σ_r (A Aᵀ = Σ_r², BᵀB = I): the factors are not balanced. "
                     "Give each half: B = U_r Σ_r^{1/2}, A = Σ_r^{1/2} V_rᵀ.")
     for name, gram in (("BᵀB", gram_B), ("A Aᵀ", gram_A)):
-        if not same(gram, sigma, allowed):
+        if not checks.same(gram, sigma, allowed):
             checks.close(gram, sigma, name, tol=1e-9, scale=s[0],
                          what=f"balanced factors have BᵀB = A Aᵀ = Σ_r = diag({fmt.array(s[:r])}), "
                               "the top singular values in descending order")

@@ -78,16 +78,6 @@ def draw(table, seed, label, case, *, signed=True):
             return X, k
 
 
-def same(a, b, allowed) -> bool:
-    return np.shape(a) == np.shape(b) and bool(np.max(np.abs(a - b), initial=0.0) <= allowed)
-
-
-def near_miss(got, expected, candidates, allowed):
-    """The label of the first (label, value) candidate that ``got`` matches and the right answer does not."""
-    return next((label for label, value in candidates
-                 if same(got, value, allowed) and not same(expected, value, allowed)), None)
-
-
 # --- pca ---------------------------------------------------------------------------
 
 # k < n always: with k = n ≤ d the last component has σ = 0 and any unit vector
@@ -122,18 +112,18 @@ def test_pca_components(learner, seed, case):
     components = checks.array(components, "components", (k, d))
     _, _, Vt = oracle(X)
     expected = Vt[:k]
-    if same(components, expected, TOL):
+    if checks.same(components, expected, TOL):
         return
-    if k == d and same(components.T, expected, TOL):
+    if k == d and checks.same(components.T, expected, TOL):
         raise Wrong("components holds the principal directions as its COLUMNS; SPEC wants one component per "
                     "row (components.T is right), so that scores = X_c @ components.T.")
     _, _, uncentred = np.linalg.svd(np.asarray(X, dtype=float), full_matrices=False)
-    if same(np.abs(components), np.abs(uncentred[:k]), TOL):
+    if checks.same(np.abs(components), np.abs(uncentred[:k]), TOL):
         raise Wrong("components are the right singular vectors of X itself, not of the centred data: subtract "
                     "the column means first (X.mean(axis=0)). Without it the first component points at the mean "
                     f"(here {fmt.array(np.mean(X, axis=0), 6)}).")
     for i in range(k):
-        if same(components[i], -expected[i], TOL):
+        if checks.same(components[i], -expected[i], TOL):
             j = int(np.argmax(np.abs(expected[i])))
             raise Wrong(f"components[{i}] has the wrong sign: its entry of largest magnitude, components[{i}, {j}] "
                         f"= {fmt.num(components[i, j])}, should be positive (SPEC's sign rule: flip the whole "
@@ -152,7 +142,7 @@ def test_pca_explained_variance(learner, seed, case):
     _, s, _ = oracle(X)
     expected = s[:k] ** 2 / (n - 1)
     allowed = TOL * expected[0]
-    formula = near_miss(variance, expected, [
+    formula = checks.near_miss(variance, expected, [
         (f"σ²/n (n = {n}): the sample variance divides by n − 1", s[:k] ** 2 / n),
         ("σ/(n − 1): the variance is σ², squared", s[:k] / (n - 1)),
         ("σ² without the division by n − 1", s[:k] ** 2)], allowed)
@@ -171,14 +161,14 @@ def test_pca_scores(learner, seed, case):
     Xc, s, Vt = oracle(X)
     expected = Xc @ Vt[:k].T
     allowed = TOL * s[0]
-    if same(scores - np.mean(X, axis=0) @ Vt[:k].T, expected, allowed):
+    if checks.same(scores - np.mean(X, axis=0) @ Vt[:k].T, expected, allowed):
         raise Wrong("scores project the raw X, not the centred X_c: scores = X_c @ components.T, "
                     "with X_c = X − X.mean(axis=0).")
     for j in range(k):
-        if same(scores[:, j], -expected[:, j], allowed):
+        if checks.same(scores[:, j], -expected[:, j], allowed):
             raise Wrong(f"scores[:, {j}] has the opposite sign: it must be the projection onto components[{j}] "
                         "AFTER the sign rule (entry of largest magnitude positive) has been applied.")
-    if same(scores, expected / s[:k], allowed / s[0]):
+    if checks.same(scores, expected / s[:k], allowed / s[0]):
         raise Wrong("scores are the columns of U, of unit length; the scores are U·Σ = X_c @ components.T.")
     checks.close(scores, expected, "scores", tol=TOL, scale=s[0],
                  what="X_c @ components.T, the coordinates of the centred points along the components")
@@ -211,7 +201,7 @@ def test_explained_variance_ratio(learner, seed, case):
                     "(eigh of the d×d covariance gives d eigenvalues: keep the largest min(n, d)).")
     got = checks.array(got, "explained_variance_ratio", expected.shape)
     uncentred = np.linalg.svd(np.asarray(X, dtype=float), compute_uv=False) ** 2
-    mistake = near_miss(got, expected, [
+    mistake = checks.near_miss(got, expected, [
         ("in ascending order: the largest share comes first", expected[::-1]),
         ("σ/Σσ: the variance is σ², so the shares are σ²/Σσ²", s / np.sum(s)),
         ("computed from X itself: centre it first (X − X.mean(axis=0))", uncentred / np.sum(uncentred))], TOL)
@@ -250,11 +240,11 @@ def test_pca_reconstruct(learner, seed, case):
     expected = Xc @ Vt[:k].T @ Vt[:k] + mean
     got = checks.array(learner.pca_reconstruct(X, k), "X_hat", A.shape)
     allowed = TOL * np.max(np.abs(A))
-    if same(got + mean, expected, allowed):
+    if checks.same(got + mean, expected, allowed):
         raise Wrong("X_hat is the reconstruction of the centred data: add the mean back "
                     f"(X.mean(axis=0) = {fmt.array(mean, 6)}).")
     U, s, Wt = np.linalg.svd(A, full_matrices=False)
-    if k < min(A.shape) and same(got, (U[:, :k] * s[:k]) @ Wt[:k], allowed):
+    if k < min(A.shape) and checks.same(got, (U[:, :k] * s[:k]) @ Wt[:k], allowed):
         raise Wrong("X_hat is the rank-k truncated SVD of X itself: PCA centres first, reconstructs X_c, "
                     "then adds the mean back.")
     full = k == min(A.shape)
