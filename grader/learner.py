@@ -84,7 +84,7 @@ class Learner:
         return None
 
     def scenario(self, name: str, /, *args, **kwargs):
-        """Run ``grader.scenarios.<name>`` in the worker on the learner's module."""
+        """Run ``grader.worker.scenarios.<name>`` in the worker on the learner's module."""
         spec = self._topic.functions[self._test_function]
         answer = self._ask("scenario", name, args, kwargs, spec.forbidden, spec.timeout, spec.name)
         self.last = Call(f"scenario:{name}", dict(kwargs), answer)

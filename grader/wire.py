@@ -13,7 +13,7 @@ then the raw bytes of every array in order. The JSON tags are
 ``{"t": [...]}`` tuple, ``{"d": {...}}`` dict, ``{"c": [re, im]}`` complex,
 ``{"a": [offset, nbytes], "dtype": "<f8", "shape": [...]}`` array and, in
 requests to the worker only, ``{"fn": name, "args": [...]}`` a reference to a
-grader-owned callable (see ``grader.scenarios``).
+grader-owned callable (see ``grader.worker.scenarios``).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Hidden suite: derivatives — central differences, rel_error, Rosenbrock, Newton, critical points.
 
 Oracles, computed in this trusted process. The test functions handed to the
-learner (grader.scenarios.derivatives, built here too to evaluate them) are
+learner (grader.worker.scenarios.derivatives, built here too to evaluate them) are
 quadratics, sines and cubics, whose two-point central difference is known in
 closed form for any step h: exact for a quadratic, d·(3x² + h²) for d·x³,
 c·cos(x)·sin(h)/h for c·sin(x). So any eps can be checked, and the tolerance
@@ -21,7 +21,7 @@ import pytest
 
 from grader import fmt
 from grader.outcomes import SubmissionFault, Wrong
-from grader.scenarios import derivatives as refs
+from grader.worker.scenarios import derivatives as refs
 from grader.suites import cases, checks
 from grader.wire import FnRef
 

@@ -1,7 +1,7 @@
 """Hidden suite: forward_mode — dual numbers, the module functions, derivative, jacobian_forward.
 
 Dual objects never leave the worker: the scenarios of
-grader/scenarios/forward_mode.py evaluate expressions on the learner's Dual
+grader/worker/scenarios/forward_mode.py evaluate expressions on the learner's Dual
 and report each result's val and deriv (or what came back instead). Every
 expected value is computed here: the derivative rules in closed form and, for
 chains of operators, central differences of the same expression on floats.

@@ -1,6 +1,6 @@
 """Hidden suite: reverse_mode — Var, grad, jacobian_reverse, cheaper_mode.
 
-The learner's Var is driven inside the worker by grader.scenarios.reverse_mode,
+The learner's Var is driven inside the worker by grader.worker.scenarios.reverse_mode,
 which reports values, grads and exceptions as plain data. Every expected value
 is computed here from closed-form derivatives (checked against central
 differences when this suite was written). Each operator is tested with Vars

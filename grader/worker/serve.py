@@ -31,7 +31,8 @@ import warnings
 
 import numpy as np
 
-from grader import guard, wire
+from grader import wire
+from grader.worker import guard
 
 _MESSAGE_LIMIT = 2000
 _here = os.getcwd()
@@ -102,13 +103,13 @@ def load(module: str) -> dict:
 
 
 def _scenario_target(name: str):
-    """``"topic.attr"`` in ``grader.scenarios``; only names a scenario module exports."""
+    """``"topic.attr"`` in ``grader.worker.scenarios``; only names a scenario module exports."""
     module_name, _, attr = name.partition(".")
     if not (module_name.isidentifier() and attr.isidentifier()):
         raise LookupError(f"bad scenario name {name!r}")
-    module = importlib.import_module(f"grader.scenarios.{module_name}")
+    module = importlib.import_module(f"grader.worker.scenarios.{module_name}")
     if attr not in getattr(module, "__all__", ()):
-        raise LookupError(f"grader.scenarios.{module_name} does not export {attr!r}")
+        raise LookupError(f"grader.worker.scenarios.{module_name} does not export {attr!r}")
     return getattr(module, attr)
 
 
@@ -226,10 +227,10 @@ class _TrustedModulesHidden:
     plugin; the worker needs only itself, the codec, the guard and scenarios.
     """
 
-    ALLOWED = ("grader", "grader.worker", "grader.wire", "grader.guard", "grader.scenarios")
+    ALLOWED = ("grader", "grader.wire", "grader.worker")
 
     def find_spec(self, name, path=None, target=None):
-        if name.startswith("grader.") and not (name in self.ALLOWED or name.startswith("grader.scenarios.")):
+        if name.startswith("grader.") and not (name in self.ALLOWED or name.startswith("grader.worker.")):
             raise ImportError(f"{name} is part of the grader and is not available to submissions")
         return None
 

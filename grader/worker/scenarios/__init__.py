@@ -1,6 +1,6 @@
 """Grader-owned code that runs *inside the worker*, next to the learner's module.
 
-A scenario ``grader.scenarios.<topic>.<name>(learner_module, *args)`` drives
+A scenario ``grader.worker.scenarios.<topic>.<name>(learner_module, *args)`` drives
 learner objects (a ``Var`` graph, a ``Dual`` expression) and returns plain data
 only: no expected value, no assertion, no score lives here. A function
 reference (``wire.FnRef("<topic>.<name>", *args)``) is a factory with the same

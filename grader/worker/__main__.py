@@ -1,0 +1,3 @@
+from grader.worker.serve import main
+
+main()
