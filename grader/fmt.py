@@ -9,22 +9,37 @@ from grader.wire import FnRef
 FULL_LIMIT = 36  # arrays with at most this many entries are shown whole
 
 
-def num(x) -> str:
+DIGITS = 5       # significant digits of a number in feedback, unless more are needed to tell two apart
+
+
+def num(x, digits: int = DIGITS) -> str:
     """A scalar, compactly: 3, 0.25, 1.2346e-07, inf."""
     if isinstance(x, (bool, np.bool_)):
         return str(bool(x))
     if isinstance(x, (int, np.integer)):
         return str(int(x))
     if isinstance(x, (float, np.floating)):
-        return f"{float(x):.5g}"
+        return f"{float(x):.{digits}g}"
     return repr(x)
 
 
-def array(a: np.ndarray, indent: int = 0) -> str:
+def digits_to_differ(a, b) -> int:
+    """The fewest significant digits (at least DIGITS, at most 17) at which a and b print differently."""
+    try:
+        a, b = float(a), float(b)
+    except (TypeError, ValueError):
+        return DIGITS
+    for digits in range(DIGITS, 18):
+        if f"{a:.{digits}g}" != f"{b:.{digits}g}":
+            return digits
+    return DIGITS
+
+
+def array(a: np.ndarray, indent: int = 0, digits: int = DIGITS) -> str:
     a = np.asarray(a)
     if a.ndim == 0:
-        return num(a.item())
-    opts = dict(precision=5, separator=", ", max_line_width=88 - indent)
+        return num(a.item(), digits)
+    opts = dict(precision=digits, separator=", ", max_line_width=88 - indent)
     if a.size > FULL_LIMIT:
         opts.update(threshold=0, edgeitems=2)
     text = np.array2string(a, **opts)

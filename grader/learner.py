@@ -12,34 +12,41 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import hashlib
 import os
 
 import pytest
 
-from grader import fmt, wire
+from grader import wire
 from grader.curriculum import Topic
+from grader.feedback import Call, Feedback, Frame
 from grader.outcomes import SubmissionFault, Wrong
-from grader.sandbox import Answer, Sandbox, WorkerStartError
+from grader.sandbox import OUTPUT_LIMIT, Answer, Sandbox, WorkerStartError
 
 TIMEOUT_STRIKES = 2
 
 _STATUS = {"not_implemented": "not_implemented", "forbidden": "forbidden", "timeout": "timeout",
            "wrong_type": "failed"}
+NO_CONTEXT = {"not_implemented", "missing", "import_error", "no_function"}  # faults shown without the call
+
+
+def digest(value) -> str:
+    """A fingerprint of a returned value, to tell whether two answers differ."""
+    try:
+        return hashlib.blake2b(wire.encode(value, allow_refs=True), digest_size=12).hexdigest()
+    except wire.WireError:
+        return repr(value)
 
 
 @dataclasses.dataclass
-class Call:
-    function: str
-    named_args: dict
+class Exchange:
+    """The last request a test made and what came back."""
+    call: Call
     answer: Answer
 
-    def describe(self) -> str:
-        if self.function.startswith("scenario:"):
-            return f"In the scenario {self.function[9:]}" + (
-                f" with\n{fmt.assignments(self.named_args)}" if self.named_args else "")
-        names = ", ".join(self.named_args)
-        text = f"Called {self.function}({names})"
-        return text + (f" with\n{fmt.assignments(self.named_args)}" if self.named_args else "")
+    @property
+    def function(self) -> str:
+        return self.call.function
 
 
 class RunState:
@@ -54,7 +61,8 @@ class RunState:
 class Learner:
     def __init__(self, topic: Topic, state: RunState, test_function: str | None = None):
         self._topic, self._state, self._test_function = topic, state, test_function
-        self.last: Call | None = None
+        self.last: Exchange | None = None
+        self.answers: list[str] = []   # digests of the usable answers this test received
 
     def __getattr__(self, name: str):
         if name.startswith("_") or name not in self._topic.functions:
@@ -63,9 +71,8 @@ class Learner:
 
     def call(self, name: str, /, *args, **kwargs):
         spec = self._topic.functions[name]
-        named = spec.name_args(args) | kwargs
         answer = self._ask("call", name, args, kwargs, spec.forbidden, spec.timeout, name)
-        self.last = Call(name, named, answer)
+        self._remember(Call(name, spec.name_args(args) | kwargs), answer)
         return self._value(name, answer)
 
     def raises(self, name: str, /, *args, **kwargs) -> str | None:
@@ -77,8 +84,9 @@ class Learner:
         """
         spec = self._topic.functions[name]
         answer = self._ask("call", name, args, kwargs, spec.forbidden, spec.timeout, name)
-        self.last = Call(name, spec.name_args(args) | kwargs, answer)
+        self._remember(Call(name, spec.name_args(args) | kwargs), answer)
         if not answer.ok and answer.kind == "exception":
+            self.answers.append("raised:" + answer.exception)
             return answer.exception
         self._value(name, answer)
         return None
@@ -87,8 +95,13 @@ class Learner:
         """Run ``grader.worker.scenarios.<name>`` in the worker on the learner's module."""
         spec = self._topic.functions[self._test_function]
         answer = self._ask("scenario", name, args, kwargs, spec.forbidden, spec.timeout, spec.name)
-        self.last = Call(f"scenario:{name}", dict(kwargs), answer)
+        self._remember(Call(f"scenario:{name}", dict(kwargs)), answer)
         return self._value(spec.name, answer)
+
+    def _remember(self, call: Call, answer: Answer) -> None:
+        self.last = Exchange(call, answer)
+        if answer.ok:
+            self.answers.append(digest(answer.value))
 
     def _ask(self, op, name, args, kwargs, forbid, timeout, strike_key) -> Answer:
         state = self._state
@@ -96,7 +109,7 @@ class Learner:
         if key in state.cache:
             return copy.deepcopy(state.cache[key])
         if state.strikes.get(strike_key, 0) >= TIMEOUT_STRIKES:
-            return Answer(False, "timeout", f"skipped: {strike_key} already timed out {TIMEOUT_STRIKES} times")
+            return Answer(False, "timeout_skipped", f"{strike_key} already timed out {TIMEOUT_STRIKES} times")
         try:
             answer = state.sandbox.request(self._topic.id, op, name, args, kwargs, forbid, timeout)
         except WorkerStartError as exc:
@@ -108,57 +121,46 @@ class Learner:
 
     def _value(self, name: str, answer: Answer):
         if not answer.ok:
-            raise SubmissionFault(_STATUS.get(answer.kind, "error"), self._fault_message(name, answer), answer.kind)
+            kind = "timeout" if answer.kind == "timeout_skipped" else answer.kind
+            raise SubmissionFault(_STATUS.get(kind, "error"), self._fault(name, answer), kind,
+                                  frames=[] if kind == "not_implemented" else frames(answer),
+                                  output="" if kind == "not_implemented" else answer.output)
         if answer.mutated:
-            raise Wrong(f"{name} changed its argument {', '.join(answer.mutated)} in place; "
-                        "a function must leave its inputs as they were (work on a copy).")
+            raise Wrong("check.mutated", function=name, names=answer.mutated)
         return answer.value
 
-    def _fault_message(self, name: str, answer: Answer) -> str:
-        module = self._state.display.get(self._topic.id, self._topic.module_file)
+    def _fault(self, name: str, answer: Answer) -> Feedback:
+        """No usable answer, as data: ``fault.<kind>`` with what its message needs."""
+        module = os.path.basename(self._state.display.get(self._topic.id, self._topic.module_file))
         spec = self._topic.functions.get(name)
         kind = answer.kind
-        if kind == "missing":
-            return f"{module} is missing: the submission needs this file (copy the stub from the kit)."
+        params: dict = {"function": name, "module": module}
         if kind == "import_error":
-            return f"{module} could not be imported: {answer.message}{self._where(answer, module)}"
-        if kind == "no_function":
-            return f"{answer.message}; SPEC names it {name}{spec.signature if spec else ''}."
-        raiser = answer.traceback[-1][2] if answer.traceback else name  # the learner function that raised
-        lead = {
-            "not_implemented": f"{raiser} is not implemented yet (it raises NotImplementedError).",
-            "forbidden": f"{name} called {answer.message}, which this exercise forbids"
-                         f" (forbidden: {spec.forbidden_rule if spec else answer.message}).",
-            "exception": f"{name} raised {answer.message}",
-            "wrong_type": f"{name} returned something that is not plain data: {answer.message}. "
-                          "Return numpy arrays, Python or numpy numbers, and tuples/lists/dicts of them.",
-            "timeout": f"{name} gave no answer: {answer.message} (an endless loop, or far too slow?).",
-            "crashed": f"{name} gave no answer: {answer.message}.",
-            "exited": f"{name} ended the process ({answer.message}); remove exit()/os._exit() calls.",
-            "output_limit": f"{name} {answer.message}; remove the print in the loop.",
-            "protocol": f"{name} gave no usable answer: the worker {answer.message}.",
-            "grader_error": f"The grader failed while running {name} ({answer.message}). "
-                            "This is a bug in the grader, not in your code: please report it.",
-        }.get(kind, f"{name}: {answer.message}")
-        parts = [lead + ("" if kind == "not_implemented" else self._where(answer, module))]
-        if kind != "not_implemented" and self.last is not None:
-            parts.append(self.last.describe())
-        if answer.output.strip() and kind not in ("not_implemented",):
-            parts.append(printed(answer.output))
-        return "\n".join(parts)
-
-    @staticmethod
-    def _where(answer: Answer, module: str) -> str:
-        if not answer.traceback:
-            return ""
-        folder = os.path.dirname(module)
-        lines = [f"\n  {os.path.join(folder, file)}:{line} in {func}" + (f"\n      {text}" if text else "")
-                 for file, line, func, text in answer.traceback[-4:]]
-        return "".join(lines)
+            params["message"] = answer.message
+        elif kind == "no_function":
+            params.update(defined=", ".join(answer.defined) or "—", signature=spec.signature if spec else "")
+        elif kind == "not_implemented":
+            params["raiser"] = answer.traceback[-1][2] if answer.traceback else name
+        elif kind == "forbidden":
+            params.update(call=answer.message, rule=spec.forbidden_rule if spec else answer.message)
+        elif kind == "exception":
+            params["message"] = answer.message
+        elif kind == "timeout":
+            params["seconds"] = answer.seconds
+        elif kind == "timeout_skipped":
+            params["strikes"] = TIMEOUT_STRIKES
+        elif kind == "crashed":
+            params["signal"] = answer.signal or answer.message
+        elif kind == "exited":
+            params["status"] = answer.status
+        elif kind == "output_limit":
+            params["megabytes"] = OUTPUT_LIMIT >> 20
+        else:  # wrong_type, protocol, grader_error: the worker's own description
+            params["detail"] = answer.message
+            kind = kind if kind in ("wrong_type", "protocol", "grader_error") else "grader_error"
+        return Feedback(f"fault.{kind}", params)
 
 
-def printed(output: str, limit: int = 12) -> str:
-    lines = output.rstrip().splitlines()
-    shown = "\n".join("  | " + line for line in lines[:limit])
-    more = f"\n  | … ({len(lines) - limit} more lines)" if len(lines) > limit else ""
-    return f"Your code printed:\n{shown}{more}"
+def frames(answer: Answer) -> list[Frame]:
+    """The learner's frames of a traceback, innermost last, named relative to the submission folder."""
+    return [Frame(os.path.basename(file), line, func, text) for file, line, func, text in answer.traceback]

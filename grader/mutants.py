@@ -7,9 +7,14 @@ must occur exactly once in the reference, and is replaced by ``replace``):
     [[mutant]]
     name = "sigma_from_gram"
     mistake = "σ₂ as √λ₂ of AᵀA: no accuracy left near rank 1"
+    mistake_id = "svd_basics.gram_precision"   # the id its feedback must carry
     [[mutant.edit]]
     find = "..."
     replace = "..."
+
+``mistake_id`` is the recognised mistake (``mistake.<id>`` in the feedback
+catalog) that the first failure of the mutant must name; a mutant the suite
+can only locate, not name, says why in ``unnamed = "…"`` instead.
 
 Keeping the edit instead of a copy shows the mistake at a glance and keeps
 every mutant in step with the reference as it changes.
@@ -32,6 +37,8 @@ class Mutant:
     name: str
     mistake: str
     edits: tuple[tuple[str, str], ...]
+    mistake_id: str | None = None
+    unnamed: str | None = None
 
     def source(self, reference: str) -> str:
         """The reference module's text with this mutant's mistake in it."""
@@ -54,7 +61,7 @@ def load(directory: Path, topic: str) -> list[Mutant]:
     for raw in data.get("mutant", []):
         try:
             edits = tuple((e["find"], e["replace"]) for e in raw["edit"])
-            mutants.append(Mutant(topic, raw["name"], raw["mistake"], edits))
+            mutants.append(Mutant(topic, raw["name"], raw["mistake"], edits, raw.get("mistake_id"), raw.get("unnamed")))
         except KeyError as exc:
             raise MutantError(f"{path}: a mutant lacks {exc}") from None
     names = [m.name for m in mutants]

@@ -1,23 +1,43 @@
-"""How a test ends, in the learner's terms.
+"""How a test ends, as data (see ``grader.feedback``); how it is shown is decided there.
 
 A suite raises ``Wrong`` when the learner's answer violates a property; the
 learner proxy raises ``SubmissionFault`` when there is no usable answer at all.
 Anything else escaping a suite is the grader's own bug.
 """
 
+from __future__ import annotations
+
+import re
+
+from grader.feedback import Feedback
+
 STATUSES = ("passed", "failed", "not_implemented", "error", "timeout", "forbidden")
+_CODE = re.compile(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)+")
+
+
+def is_code(text: str) -> bool:
+    return bool(_CODE.fullmatch(text))
 
 
 class Wrong(AssertionError):
     """The answer came back and is wrong: status ``failed``.
 
-    ``message`` states the property and the numbers; the plugin appends the
-    call that produced the answer unless ``context=False``.
+    ``Wrong("check.shape", name="U", shape=(2, 3), expected_shape=(2, 2))``;
+    ``mistake`` names a recognised near-miss, ``notes`` add sentences. The
+    plugin attaches the call that produced the answer unless ``context=False``.
     """
 
-    def __init__(self, message: str, *, context: bool = True):
-        super().__init__(message)
-        self.message, self.context = message, context
+    def __init__(self, code: str, *, mistake: str | None = None, notes=(), context: bool = True, **params):
+        if not is_code(code):  # a suite not yet converted to codes: its sentence travels as a parameter
+            code, params = "check.text", {"text": code, **params}
+        self.feedback = Feedback(code, params, mistake, tuple(notes))
+        self.context = context
+        super().__init__(code)
+
+    def naming(self, mistake: str | None) -> "Wrong":
+        """The same failure, with the near-miss it was recognised as (if any)."""
+        self.feedback = self.feedback.with_mistake(mistake)
+        return self
 
 
 class SubmissionFault(Exception):
@@ -28,6 +48,9 @@ class SubmissionFault(Exception):
     learner's exceptions so it can report the rest).
     """
 
-    def __init__(self, status: str, message: str, kind: str = ""):
-        super().__init__(message)
-        self.status, self.message, self.kind = status, message, kind
+    def __init__(self, status: str, feedback: Feedback | str, kind: str = "", frames=(), output: str = ""):
+        if isinstance(feedback, str):  # a suite not yet converted to codes
+            feedback = Feedback("check.text", {"text": feedback})
+        super().__init__(feedback.code)
+        self.status, self.feedback, self.kind = status, feedback, kind
+        self.frames, self.output = tuple(frames), output

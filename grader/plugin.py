@@ -2,9 +2,10 @@
 
 It hands each suite the ``learner`` proxy of its topic and the run's ``seed``,
 checks that every test is marked with the curriculum function it grades
-(``@pytest.mark.function("svd_2x2")``), turns each test's end into a status
-and a learner-facing message, and attaches them to the pytest-json-report
-output as metadata, from which ``grader.scoring`` builds the report.
+(``@pytest.mark.function("svd_2x2")``), and turns each test's end straight
+into a ``TestOutcome`` (status, feedback data, call, answers), from which
+``grader.scoring`` builds the report. ``@pytest.mark.gated`` marks edge-case
+and structural tests, which count only once the function's ordinary cases pass.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from pathlib import Path
 import pytest
 
 from grader.curriculum import Curriculum
-from grader.learner import Learner, RunState, printed
+from grader.feedback import Feedback
+from grader.learner import NO_CONTEXT, Learner, RunState
 from grader.outcomes import SubmissionFault, Wrong
+from grader.scoring import TestOutcome
 
 
 def topic_of(item) -> str:
@@ -30,10 +33,13 @@ def function_of(item) -> str | None:
 class GraderPlugin:
     def __init__(self, curriculum: Curriculum, state: RunState, seed: int):
         self.curriculum, self.state, self.run_seed = curriculum, state, seed
-        self.json_report: dict | None = None
+        self.outcomes: list[TestOutcome] = []
+        self.collected = False
 
     def pytest_configure(self, config):
         config.addinivalue_line("markers", "function(name): the curriculum function a test grades")
+        config.addinivalue_line("markers", "gated: an edge-case or structural test; it counts only once "
+                                           "the function's ordinary cases pass")
 
     def pytest_collection_modifyitems(self, items):
         for item in items:
@@ -42,6 +48,7 @@ class GraderPlugin:
             if name not in topic.functions:
                 raise pytest.UsageError(f"{item.nodeid}: mark it @pytest.mark.function(<one of "
                                         f"{', '.join(topic.functions)}>), not {name!r}")
+        self.collected = True
 
     @pytest.fixture
     def learner(self, request):
@@ -56,32 +63,31 @@ class GraderPlugin:
         if nextitem is None or topic_of(nextitem) != topic_of(item):
             self.state.sandbox.release(topic_of(item))
 
-    def pytest_json_runtest_metadata(self, item, call):
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        yield
         if call.when == "call" or (call.when == "setup" and call.excinfo is not None):
-            status, message, kind = classify(item, call.excinfo)
-            return {"topic": topic_of(item), "function": function_of(item), "status": status,
-                    "message": message, "kind": kind}
-        return None
-
-    def pytest_json_modifyreport(self, json_report):
-        self.json_report = json_report
+            self.outcomes.append(outcome(item, call.excinfo))
 
 
-def classify(item, excinfo) -> tuple[str, str, str]:
-    """(status, message, fault kind) of a finished test."""
-    if excinfo is None:
-        return "passed", "", ""
-    exc = excinfo.value
+def outcome(item, excinfo) -> TestOutcome:
+    """A finished test as data."""
     learner = item.funcargs.get("learner") if hasattr(item, "funcargs") else None
-    last = learner.last if isinstance(learner, Learner) else None
+    learner = learner if isinstance(learner, Learner) else None
+    last = learner.last if learner else None
+    base = dict(nodeid=item.nodeid, topic=topic_of(item), function=function_of(item),
+                gated=item.get_closest_marker("gated") is not None,
+                answers=tuple(learner.answers) if learner else ())
+    if excinfo is None:
+        return TestOutcome(status="passed", **base)
+    exc = excinfo.value
     if isinstance(exc, SubmissionFault):
-        return exc.status, exc.message, exc.kind
+        context = last.call if last is not None and exc.kind not in NO_CONTEXT else None
+        return TestOutcome(status=exc.status, kind=exc.kind, feedback=exc.feedback, call=context,
+                           frames=exc.frames, output=exc.output, **base)
     if isinstance(exc, Wrong):
-        parts = [exc.message]
-        if exc.context and last is not None:
-            parts.append(last.describe())
-        if last is not None and last.answer.output.strip():
-            parts.append(printed(last.answer.output))
-        return "failed", "\n".join(parts), ""
-    return "error", (f"The grader's own test failed ({type(exc).__name__}: {exc}). "
-                     "This is a bug in the grader, not in your code: please report it."), "grader_bug"
+        return TestOutcome(status="failed", feedback=exc.feedback,
+                           call=last.call if exc.context and last is not None else None,
+                           output=last.answer.output if last is not None else "", **base)
+    return TestOutcome(status="error", kind="grader_bug", **base,
+                       feedback=Feedback("fault.grader_bug", {"detail": f"{type(exc).__name__}: {exc}"}))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import time
 
 import pytest
 
@@ -40,9 +41,7 @@ def _clean_pytest_env():
 def pytest_args(topics: list[Topic], maxfail: int | None) -> list[str]:
     args = [str(t.suite_file) for t in topics]
     args += ["-c", os.devnull, "--rootdir", str(SUITES_DIR), "--confcutdir", str(SUITES_DIR),
-             "--import-mode=importlib", "-qq", "--tb=no", "-p", "no:cacheprovider", "-p", "no:warnings",
-             "-p", "pytest_jsonreport.plugin", "--json-report", "--json-report-file=none",
-             "--json-report-omit", "collectors", "log", "traceback", "streams", "keywords", "warnings"]
+             "--import-mode=importlib", "-qq", "--tb=no", "-p", "no:cacheprovider", "-p", "no:warnings"]
     if maxfail:
         args.append(f"--maxfail={maxfail}")
     return args
@@ -59,6 +58,7 @@ def grade(submission: Submission, topics: list[Topic], curriculum: Curriculum, s
     sandbox = Sandbox(submission.files, pool)
     plugin = GraderPlugin(curriculum, RunState(sandbox, submission.display()), seed)
     out = io.StringIO()
+    start = time.monotonic()
     try:
         with _clean_pytest_env(), contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
             code = pytest.main(pytest_args(topics, maxfail), plugins=[plugin])
@@ -66,6 +66,6 @@ def grade(submission: Submission, topics: list[Topic], curriculum: Curriculum, s
         sandbox.close()
         if own_pool:
             pool.close()
-    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or plugin.json_report is None:
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not plugin.collected:
         raise GraderError(f"the hidden suites could not run (pytest exit code {int(code)}):\n{out.getvalue()[-3000:]}")
-    return score_run(plugin.json_report, topics, submission.label, seed)
+    return score_run(plugin.outcomes, topics, submission.label, seed, time.monotonic() - start)

@@ -53,6 +53,9 @@ class Answer:
     mutated: list = dataclasses.field(default_factory=list)
     warnings: list = dataclasses.field(default_factory=list)
     fn_calls: list = dataclasses.field(default_factory=list)
+    defined: list = dataclasses.field(default_factory=list)   # for kind "no_function": what the module defines
+    signal: str = ""            # for kind "crashed"
+    status: int | None = None   # for kind "exited"
     output: str = ""
     seconds: float = 0.0
 
@@ -175,8 +178,9 @@ class WorkerProcess:
             code = None
         self.kill()
         if code is not None and code < 0:
-            return Answer(False, "crashed", f"the process was killed by {_signal_name(-code)}", output=_text(output))
-        return Answer(False, "exited", f"the process exited with status {code}", output=_text(output))
+            return Answer(False, "crashed", f"the process was killed by {_signal_name(-code)}", output=_text(output),
+                          signal=_signal_name(-code))
+        return Answer(False, "exited", f"the process exited with status {code}", output=_text(output), status=code)
 
     @property
     def alive(self) -> bool:

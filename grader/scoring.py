@@ -1,28 +1,68 @@
-"""pytest-json-report output -> the report model: points, statuses, totals.
+"""Test outcomes -> the report model: points, statuses, totals.
 
 Maximum scores come from the curriculum, never from what ran: a topic whose
-tests did not run, or a function with no test in the output, loses its points.
-A function's points are split evenly over its tests.
+tests did not run, or a function with no test in the outcomes, loses its
+points. A function's points are split evenly over its tests, under two rules
+that keep answers which ignore their input at zero:
+
+* a function earns points only once it has given at least two different
+  answers in the cases it passed (a constant cannot collect the cases whose
+  right answer happens to be that constant);
+* a ``gated`` test (an edge case, or a structural test such as "vectorised")
+  counts only when every ordinary test of its function passed.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections import Counter
+from collections import Counter, defaultdict
 
 from grader.curriculum import Topic
+from grader.feedback import Call, Feedback, Frame, render_test
 
 TOPIC_ERROR_KINDS = {"import_error", "missing", "grader_bug", "grader_error"}
 
 
 @dataclasses.dataclass
+class TestOutcome:
+    """One finished test, straight from the pytest hooks."""
+    __test__ = False  # not a test class, whatever pytest thinks of the name
+    nodeid: str
+    topic: str
+    function: str
+    status: str
+    kind: str = ""
+    feedback: Feedback | None = None
+    call: Call | None = None
+    frames: tuple[Frame, ...] = ()
+    output: str = ""
+    answers: tuple[str, ...] = ()       # digests of the answers the test received
+    gated: bool = False
+
+
+@dataclasses.dataclass
 class TestResult:
+    __test__ = False
     id: str
     function: str
     status: str
     points: float
     max_points: float
-    message: str = ""
+    feedback: Feedback | None = None   # why it failed; for a passed test that earned nothing, the rule
+    call: Call | None = None
+    frames: tuple[Frame, ...] = ()
+    output: str = ""
+
+    @property
+    def code(self) -> str | None:
+        return self.feedback.code if self.feedback else None
+
+    @property
+    def mistake(self) -> str | None:
+        return self.feedback.mistake if self.feedback else None
+
+    def message(self, lang: str | None = None) -> str:
+        return render_test(self.feedback, self.call, self.frames, self.output, lang)
 
 
 @dataclasses.dataclass
@@ -34,7 +74,10 @@ class TopicResult:
     max_score: float
     status: str
     tests: list[TestResult]
-    message: str = ""
+    error: TestResult | None = None    # the test whose fault made the whole topic an error
+
+    def message(self, lang: str | None = None) -> str:
+        return self.error.message(lang) if self.error else ""
 
 
 @dataclasses.dataclass
@@ -67,30 +110,59 @@ def _topic_status(score, max_score, tests, error) -> str:
     return "failed" if score == 0 else "partial"
 
 
-def score_topic(topic: Topic, entries: list[dict]) -> TopicResult:
-    """One topic's result from its tests' json-report entries."""
-    per_function = Counter(e["metadata"]["function"] for e in entries)
-    tests, error = [], ""
-    for entry in entries:
-        meta = entry["metadata"]
-        share = topic.functions[meta["function"]].points / per_function[meta["function"]]
-        test_id = entry["nodeid"].split("::", 1)[-1].removeprefix("test_")
-        tests.append(TestResult(test_id, meta["function"], meta["status"],
-                                share if meta["status"] == "passed" else 0.0, share, meta["message"]))
-        if meta.get("kind") in TOPIC_ERROR_KINDS and not error:
-            error = meta["message"]
-    if not entries:
-        error = "no test of this topic ran"
+def _earned(outcomes: list[TestOutcome]) -> dict[str, Feedback | None]:
+    """Per function: None if its passed tests earn their points, else the rule that withholds them."""
+    by_function: dict[str, list[TestOutcome]] = defaultdict(list)
+    for o in outcomes:
+        by_function[o.function].append(o)
+    verdict: dict[str, Feedback | None] = {}
+    for function, tests in by_function.items():
+        passed = [o for o in tests if o.status == "passed"]
+        distinct = {a for o in passed for a in o.answers}
+        if len(tests) > 1 and passed and len(distinct) < 2:
+            verdict[function] = Feedback("score.one_answer", {"function": function})
+        else:
+            verdict[function] = None
+    return verdict
+
+
+def _gate_open(outcomes: list[TestOutcome]) -> dict[str, bool]:
+    ordinary: dict[str, list[bool]] = defaultdict(list)
+    for o in outcomes:
+        if not o.gated:
+            ordinary[o.function].append(o.status == "passed")
+    return {f: bool(results) and all(results) for f, results in ordinary.items()}
+
+
+def score_topic(topic: Topic, outcomes: list[TestOutcome]) -> TopicResult:
+    """One topic's result from its tests' outcomes."""
+    per_function = Counter(o.function for o in outcomes)
+    earned, gate_open = _earned(outcomes), _gate_open(outcomes)
+    tests, error = [], None
+    for o in outcomes:
+        share = topic.functions[o.function].points / per_function[o.function]
+        test_id = o.nodeid.split("::", 1)[-1].removeprefix("test_")
+        feedback, points = o.feedback, 0.0
+        if o.status == "passed":
+            withheld = earned[o.function] or (
+                Feedback("score.gated", {"function": o.function}) if o.gated and not gate_open.get(o.function, False)
+                else None)
+            feedback, points = withheld, (0.0 if withheld else share)
+        result = TestResult(test_id, o.function, o.status, points, share, feedback, o.call, o.frames, o.output)
+        tests.append(result)
+        if o.kind in TOPIC_ERROR_KINDS and error is None:
+            error = result
+    if not outcomes:
+        error = TestResult("(none)", "", "error", 0.0, 0.0, Feedback("score.nothing_ran", {"topic": topic.id}))
     score = round(sum(t.points for t in tests), 6)
     return TopicResult(topic.id, topic.title, topic.section, score, topic.points,
                        _topic_status(score, topic.points, tests, error), tests, error)
 
 
-def score_run(json_report: dict | None, topics: list[Topic], submission: str, seed: int) -> Report:
-    entries: dict[str, list[dict]] = {t.id: [] for t in topics}
-    for entry in (json_report or {}).get("tests", []):
-        meta = entry.get("metadata")
-        if meta and meta.get("topic") in entries:
-            entries[meta["topic"]].append(entry)
-    duration = (json_report or {}).get("duration", 0.0)
-    return Report(submission, seed, [score_topic(t, entries[t.id]) for t in topics], duration)
+def score_run(outcomes: list[TestOutcome] | None, topics: list[Topic], submission: str, seed: int,
+              duration: float = 0.0) -> Report:
+    by_topic: dict[str, list[TestOutcome]] = {t.id: [] for t in topics}
+    for o in outcomes or []:
+        if o.topic in by_topic:
+            by_topic[o.topic].append(o)
+    return Report(submission, seed, [score_topic(t, by_topic[t.id]) for t in topics], duration)

@@ -5,7 +5,9 @@
    at least MIN_MUTANTS mutants;
 2. the reference solutions score full marks under two different seeds;
 3. the stubs score zero, every test ``not_implemented``;
-4. every mutant in the catalogue loses points (graded until its first loss).
+4. every mutant in the catalogue loses points (graded until its first loss),
+   and that first loss names the mutant's ``mistake_id`` (or the mutant says
+   why it is ``unnamed``): at least NAMED_SHARE of the catalogue is named.
 
 The gradings of 2–4 are independent: they run in forked processes, one per
 core, each with its own warm worker pool; results are printed in order.
@@ -25,19 +27,22 @@ from typing import Callable
 from grader import mutants as mutant_catalogue
 from grader import signatures
 from grader.curriculum import Curriculum, Topic
+from grader.feedback import catalog
 from grader.mutants import Mutant
 from grader.runner import grade
 from grader.sandbox import WorkerPool
 from grader.scoring import Report
 from grader.submission import Submission
 
-MIN_MUTANTS = 4
+MIN_MUTANTS = 6
+NAMED_SHARE = 0.9
 
 
 @dataclasses.dataclass
 class Verification:
     problems: list[str] = dataclasses.field(default_factory=list)
     killed: dict[str, str] = dataclasses.field(default_factory=dict)  # "topic/mutant" -> first failing test
+    named: dict[str, bool] = dataclasses.field(default_factory=dict)  # "topic/mutant" -> its mistake was named
 
     @property
     def ok(self) -> bool:
@@ -75,6 +80,27 @@ def static_problems(topics: list[Topic], solutions: Path, exercises: Path, mutan
             continue
         if count < MIN_MUTANTS:
             problems.append(f"topic {topic.id} has {count} mutants in {mutants}; at least {MIN_MUTANTS} are needed")
+        problems += _naming_problems(mutant_catalogue.load(mutants, topic.id))
+    return problems
+
+
+def _naming_problems(catalogue: list[Mutant]) -> list[str]:
+    """Each mutant names a mistake the catalog knows, or says why it cannot be named."""
+    problems = []
+    for m in catalogue:
+        label = f"mutant {m.topic}/{m.name}"
+        if m.mistake_id and m.unnamed:
+            problems.append(f"{label} has both mistake_id and unnamed; keep the one that holds")
+        elif m.mistake_id:
+            try:
+                catalog.template(f"mistake.{m.mistake_id}", catalog.FALLBACK)
+            except catalog.MissingMessage:
+                problems.append(f"{label}: mistake_id {m.mistake_id!r} has no message; add "
+                                f"[mistake.{m.mistake_id.rpartition('.')[0]}] {m.mistake_id.rpartition('.')[2]} "
+                                "to grader/feedback/en/")
+        elif not m.unnamed:
+            problems.append(f"{label} names no mistake: add mistake_id = \"{m.topic}.<id>\" "
+                            "(the id its feedback must carry), or unnamed = \"why the suite cannot name it\"")
     return problems
 
 
@@ -134,7 +160,23 @@ def verify(curriculum: Curriculum, topics: list[Topic], solutions: Path, exercis
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_child_start) as ex:
         for job, outcome in zip(todo, ex.map(_run, todo)):
             _judge(job, outcome, result, say, problem)
+    _summary(topics, result, say, problem)
     return result
+
+
+def _summary(topics: list[Topic], result: Verification, say, problem) -> None:
+    """Per topic: mutants caught and named; the whole catalogue's naming rate."""
+    say("mutants per topic: caught, named")
+    for topic in topics:
+        labels = [k for k in result.named if k.startswith(topic.id + "/")]
+        named = sum(result.named[k] for k in labels)
+        say(f"  {topic.id:<18} {len(labels):>3} caught {named:>3} named")
+    total, named = len(result.named), sum(result.named.values())
+    if total:
+        say(f"  naming rate {named}/{total} = {100 * named / total:.0f}%")
+        if named < NAMED_SHARE * total:
+            problem(f"only {named} of {total} mutants are named ({100 * named / total:.0f}%); "
+                    f"at least {100 * NAMED_SHARE:.0f}% must be")
 
 
 def _judge(job: _Job, outcome: Report | str, result: Verification, say, problem) -> None:
@@ -146,12 +188,12 @@ def _judge(job: _Job, outcome: Report | str, result: Verification, say, problem)
         say(f"solutions, seed {job.seed}: {outcome.score:g}/{outcome.max_score:g} in {outcome.duration:.1f} s")
         for topic_id, x in tests:
             if x.status != "passed":
-                problem(f"solutions lose points on {topic_id} › {x.id} (seed {job.seed}): [{x.status}] {x.message}")
+                problem(f"solutions lose points on {topic_id} › {x.id} (seed {job.seed}): [{x.status}] {x.message()}")
     elif job.kind == "exercises":
         say(f"exercises: {outcome.score:g}/{outcome.max_score:g}")
         for topic_id, x in tests:
             if x.status != "not_implemented":
-                problem(f"a stub does not fail as not_implemented: {topic_id} › {x.id} [{x.status}] {x.message}")
+                problem(f"a stub does not fail as not_implemented: {topic_id} › {x.id} [{x.status}] {x.message()}")
     else:
         label = f"{job.topic.id}/{job.mutant.name}"
         lost = next((x for _, x in tests if x.status != "passed"), None)
@@ -159,4 +201,12 @@ def _judge(job: _Job, outcome: Report | str, result: Verification, say, problem)
             problem(f"mutant {label} survived ({job.mutant.mistake})")
             return
         result.killed[label] = lost.id if lost else "(points missing)"
-        say(f"  ✓ mutant {label:<44} killed by {result.killed[label]} [{lost.status if lost else '-'}]")
+        named = lost is not None and lost.mistake is not None and lost.mistake == job.mutant.mistake_id
+        result.named[label] = named
+        if job.mutant.mistake_id and not named:
+            problem(f"mutant {label} is caught by {result.killed[label]} but not named: its feedback should carry "
+                    f"mistake {job.mutant.mistake_id!r}, it carries {lost.mistake if lost else None!r} "
+                    f"(code {lost.code if lost else None!r})")
+            return
+        tag = f"named {job.mutant.mistake_id}" if named else f"unnamed ({job.mutant.unnamed})"
+        say(f"  ✓ mutant {label:<44} killed by {result.killed[label]} [{lost.status if lost else '-'}], {tag}")

@@ -26,13 +26,14 @@ def test_json_report_follows_the_spec_schema(cli, tmp_path):
     result = cli("grade", "--submission", SOLUTIONS, "--topic", "svd_basics", "--seed", 3, "--json", out)
     assert result.exit_code == 0, result.output
     report = json.loads(out.read_text())
-    assert report["schema"] == "grader-report/1" and report["seed"] == 3
+    assert report["schema"] == "grader-report/2" and report["seed"] == 3
     assert report["score"] == report["max_score"] == 10.0
     assert [t["id"] for t in report["topics"]] == ["svd_basics"]
     topic = report["topics"][0]
     assert {"id", "title", "score", "max_score", "status", "tests"} <= set(topic) and topic["status"] == "passed"
     test = topic["tests"][0]
-    assert {"id", "status", "points", "max_points", "message"} <= set(test)
+    assert {"id", "status", "points", "max_points", "code", "mistake", "params", "message"} <= set(test)
+    assert test["code"] is None and test["mistake"] is None  # passed, points earned
     assert {t["status"] for t in topic["tests"]} <= set(STATUSES)
     assert sum(t["max_points"] for t in topic["tests"]) == pytest.approx(10.0)
 
@@ -103,3 +104,17 @@ def test_hints_come_one_at_a_time(cli, curriculum):
 def test_python_dash_m_grader_works():
     result = subprocess.run([sys.executable, "-m", "grader", "list"], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0 and "svd_basics" in result.stdout
+
+
+def test_json_report_carries_feedback_as_data(cli, tmp_path):
+    """A failure's code, mistake and params are in the JSON next to the rendered message."""
+    folder = tmp_path / "sub"
+    folder.mkdir()
+    (folder / "svd_basics.py").write_text(reference("svd_basics").replace("return s, U", "return s, U.T"))
+    out = tmp_path / "r.json"
+    cli("grade", "-s", folder, "-t", "svd_basics", "--seed", 4, "--json", out)
+    tests = json.loads(out.read_text())["topics"][0]["tests"]
+    failed = [t for t in tests if t["status"] == "failed"]
+    assert failed and all(t["code"] and t["message"] for t in failed)
+    assert all(isinstance(t["params"], dict) for t in failed)
+    json.dumps(tests)  # plain data all the way down

@@ -1,4 +1,9 @@
-"""The machine-readable report (`grader grade --json FILE`), schema grader-report/1."""
+"""The machine-readable report (`grader grade --json FILE`), schema grader-report/2.
+
+Every test carries its feedback as data (``code``, ``mistake``, ``params``,
+null when it passed and earned its points) beside ``message``, the same
+feedback rendered in the report's language.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +13,22 @@ import tempfile
 from pathlib import Path
 
 from grader import __version__
-from grader.scoring import Report
+from grader.feedback.render import language
+from grader.scoring import Report, TestResult
 
-SCHEMA = "grader-report/1"
+SCHEMA = "grader-report/2"
 
 
-def to_dict(report: Report) -> dict:
+def _test(x: TestResult, lang: str | None) -> dict:
+    data = x.feedback.plain() if x.feedback else {"code": None, "mistake": None, "params": {}}
+    return {"id": x.id, "function": x.function, "status": x.status, "points": round(x.points, 6),
+            "max_points": round(x.max_points, 6), **data, "message": x.message(lang)}
+
+
+def to_dict(report: Report, lang: str | None = None) -> dict:
     return {
         "schema": SCHEMA,
+        "language": language(lang),
         "grader_version": __version__,
         "submission": report.submission,
         "seed": report.seed,
@@ -24,19 +37,17 @@ def to_dict(report: Report) -> dict:
         "duration": round(report.duration, 3),
         "topics": [
             {"id": t.id, "title": t.title, "section": t.section, "score": t.score, "max_score": t.max_score,
-             "status": t.status, "message": t.message,
-             "tests": [{"id": x.id, "function": x.function, "status": x.status, "points": round(x.points, 6),
-                        "max_points": round(x.max_points, 6), "message": x.message} for x in t.tests]}
+             "status": t.status, "message": t.message(lang), "tests": [_test(x, lang) for x in t.tests]}
             for t in report.topics],
     }
 
 
-def write(report: Report, path) -> None:
+def write(report: Report, path, lang: str | None = None) -> None:
     """Write atomically: a reader never sees half a report."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(to_dict(report), f, indent=2, ensure_ascii=False)
+        json.dump(to_dict(report, lang), f, indent=2, ensure_ascii=False)
         f.write("\n")
     os.replace(tmp, path)

@@ -37,13 +37,18 @@ def topic_line(t: TopicResult, number: int | None = None) -> str:
     return f"{head}{t.id:<18} {_bar(t.score, t.max_score)} {_points(t.score):>5}/{_points(t.max_score):<4} {label}"
 
 
+def _earned(test) -> bool:
+    """Passed, and its points counted (a scoring rule can withhold them)."""
+    return test.status == "passed" and test.feedback is None
+
+
 def _indent(text: str, prefix: str) -> str:
     return textwrap.indent(text, prefix)
 
 
 def _failure(test, topic_id: str | None = None) -> str:
     where = f"{topic_id} › " if topic_id else ""
-    return f"  {MARK.get(test.status, '✗')} {where}{test.id}  [{test.status}]\n{_indent(test.message, '      ')}"
+    return f"  {MARK.get(test.status, '✗')} {where}{test.id}  [{test.status}]\n{_indent(test.message(), '      ')}"
 
 
 def grade_report(report: Report, numbers: dict[str, int], max_failures: int = 3) -> str:
@@ -51,10 +56,10 @@ def grade_report(report: Report, numbers: dict[str, int], max_failures: int = 3)
     lines += [topic_line(t, numbers.get(t.id)) for t in report.topics]
     errors = [t for t in report.topics if t.status == "error"]
     failures = [(t.id, x) for t in report.topics if t.status != "error"
-                for x in t.tests if x.status not in ("passed", "not_implemented")]
+                for x in t.tests if x.status != "not_implemented" and not _earned(x)]
     if errors or failures:
         lines += ["", "First problems:"]
-        lines += [f"  ! {t.id}: {_indent(t.message, '    ').lstrip()}" for t in errors]
+        lines += [f"  ! {t.id}: {_indent(t.message(), '    ').lstrip()}" for t in errors]
         lines += [_failure(x, tid) for tid, x in failures[:max_failures]]
         if len(failures) > max_failures:
             lines.append(f"  … and {len(failures) - max_failures} more; `grader check <topic>` shows them by function.")
@@ -70,24 +75,24 @@ def check_report(report: Report, hints_left: dict[str, bool]) -> str:
     for t in report.topics:
         lines += [topic_line(t), f"     {t.title} ({t.section})", ""]
         if t.status == "error":
-            lines += [_indent(t.message, "  "), ""]
+            lines += [_indent(t.message(), "  "), ""]
             continue
         by_function = defaultdict(list)
         for x in t.tests:
             by_function[x.function].append(x)
         for function, tests in by_function.items():
-            passed = sum(x.status == "passed" for x in tests)
+            passed = sum(_earned(x) for x in tests)
             state = "not started" if all(x.status == "not_implemented" for x in tests) else f"{passed}/{len(tests)} cases"
-            first = next((x for x in tests if x.status != "passed"), None)
+            first = next((x for x in tests if not _earned(x)), None)
             mark = MARK["passed"] if first is None else MARK.get(first.status, "✗")
             lines.append(f"  {mark} {function:<22} {state}")
             if first is not None and first.status != "not_implemented":
-                lines.append(_indent(f"[{first.id}] {first.message}", "      "))
+                lines.append(_indent(f"[{first.id}] {first.message()}", "      "))
         lines.append("")
         if t.status == "passed":
             lines.append(click.style(f"{t.id} passed. Well done!", fg="green"))
         else:
-            todo = next(f for f, tests in by_function.items() if any(x.status != "passed" for x in tests))
+            todo = next(f for f, tests in by_function.items() if any(not _earned(x) for x in tests))
             verb = "write" if all(x.status == "not_implemented" for x in by_function[todo]) else "fix"
             lines.append(f"Next: {verb} {todo} in {os.path.join(report.submission, t.id + '.py')}.")
             if hints_left.get(t.id):

@@ -1,5 +1,8 @@
-"""Property checks for the hidden suites: each failure names the property,
-the quantity and the numbers, in the learner's terms (``Wrong``).
+"""Property checks for the hidden suites: each failure is a ``Wrong`` whose
+code names the property (``check.<name>``, templates in
+``grader/feedback/en/common.toml``) and whose params hold the quantity and
+the numbers. ``near_miss`` recognises known mistakes; ``first_wrong``
+reports several quantities in order.
 
 Tolerances are relative to the scale of the data: callers pass ``scale``
 (e.g. ‖A‖₂) and a unitless ``tol``; the allowed error is ``tol * scale``.
@@ -7,33 +10,36 @@ Tolerances are relative to the scale of the data: callers pass ``scale``
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
-from grader import fmt
+from grader.feedback import Feedback
 from grader.outcomes import Wrong
 
 
 def values(result, names: tuple[str, ...], function: str) -> tuple:
     """Unpack a returned tuple of ``len(names)`` values."""
     if not isinstance(result, (tuple, list)) or len(result) != len(names):
-        got = f"{len(result)} values" if isinstance(result, (tuple, list)) else f"a {type(result).__name__}"
-        raise Wrong(f"{function} should return {len(names)} values ({', '.join(names)}); it returned {got}.")
+        if isinstance(result, (tuple, list)):
+            raise Wrong("check.count", function=function, expected=len(names), names=list(names),
+                        got_count=len(result))
+        raise Wrong("check.not_a_sequence", function=function, expected=len(names), names=list(names),
+                    type=type(result).__name__)
     return tuple(result)
 
 
 def array(x, name: str, shape: tuple | None = None, *, finite: bool = True) -> np.ndarray:
     """A float ndarray of exactly ``shape``."""
     if not isinstance(x, np.ndarray):
-        raise Wrong(f"{name} should be a numpy array; it is a {type(x).__name__} ({fmt.value(x)}).")
+        raise Wrong("check.not_array", name=name, type=type(x).__name__, value=x)
     if x.dtype.kind != "f":
-        raise Wrong(f"{name} has dtype {x.dtype}; expected a float dtype "
-                    "(integer input must still give float output: convert with np.asarray(A, dtype=float)).")
+        raise Wrong("check.dtype", name=name, dtype=str(x.dtype))
     if shape is not None and x.shape != tuple(shape):
-        raise Wrong(f"{name} has shape {x.shape}; expected {tuple(shape)}.")
+        raise Wrong("check.shape", name=name, shape=x.shape, expected_shape=tuple(shape))
     if finite and not np.all(np.isfinite(x)):
         bad = tuple(int(i) for i in np.argwhere(~np.isfinite(x))[0])
-        raise Wrong(f"{name} contains {x[bad]} at index {bad}; every entry should be finite.\n  {name} = "
-                    + fmt.array(x, len(name) + 5))
+        raise Wrong("check.not_finite", name=name, bad=float(x[bad]), at=bad, value=x)
     return x
 
 
@@ -42,9 +48,9 @@ def scalar(x, name: str, *, finite: bool = True) -> float:
     if isinstance(x, np.ndarray) and x.ndim == 0 and x.dtype.kind in "iuf":
         x = x.item()
     if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise Wrong(f"{name} should be a number (float); it is a {type(x).__name__}: {fmt.value(x)}.")
+        raise Wrong("check.not_number", name=name, type=type(x).__name__, value=x)
     if finite and not np.isfinite(x):
-        raise Wrong(f"{name} is {x}; expected a finite number.")
+        raise Wrong("check.not_finite_number", name=name, value=x)
     return float(x)
 
 
@@ -52,8 +58,8 @@ def integer(x, name: str) -> int:
     if isinstance(x, np.ndarray) and x.ndim == 0 and x.dtype.kind in "iu":
         x = x.item()
     if isinstance(x, bool) or not isinstance(x, int):
-        hint = " (a whole number, not a float)" if isinstance(x, float) else ""
-        raise Wrong(f"{name} should be an int{hint}; it is a {type(x).__name__}: {fmt.value(x)}.")
+        raise Wrong("check.not_int_float" if isinstance(x, float) else "check.not_int", name=name,
+                    type=type(x).__name__, value=x)
     return x
 
 
@@ -61,79 +67,111 @@ def boolean(x, name: str) -> bool:
     if isinstance(x, np.ndarray) and x.ndim == 0 and x.dtype.kind == "b":
         x = x.item()
     if not isinstance(x, bool):
-        raise Wrong(f"{name} should be True or False; it is a {type(x).__name__}: {fmt.value(x)}.")
+        raise Wrong("check.not_bool", name=name, type=type(x).__name__, value=x)
     return x
 
 
-def close(actual, expected, name: str, *, tol: float, scale: float = 1.0, what: str = "") -> None:
-    """max|actual − expected| ≤ tol·scale, else a message pointing at the worst entry."""
+def close(actual, expected, name: str, *, tol: float, scale: float = 1.0, code: str = "check.close",
+          mistake: str | None = None, **params) -> None:
+    """max|actual − expected| ≤ tol·scale, else ``Wrong(code)`` pointing at the worst entry.
+
+    Infinite and NaN expectations are explicit: where the right answer is ±inf
+    or NaN the answer must be the same there (an infinite tolerance proves
+    nothing); where it is finite the answer must be finite.
+    """
     actual, expected = np.asarray(actual, dtype=float), np.asarray(expected, dtype=float)
+    if actual.shape != expected.shape:
+        raise Wrong("check.shape", name=name, shape=actual.shape, expected_shape=expected.shape)
     allowed = tol * scale
-    both_inf = np.isinf(actual) & np.isinf(expected) & (np.sign(actual) == np.sign(expected))
-    err = np.where(both_inf, 0.0, np.abs(actual - expected))
+    special = ~np.isfinite(expected)
+    mismatch = special & ~((actual == expected) | (np.isnan(actual) & np.isnan(expected)))
+    if np.any(mismatch):
+        at = tuple(int(i) for i in np.argwhere(mismatch)[0])
+        raise Wrong("check.finite_expected_infinite", name=name, at=at, got_bad=float(actual[at]),
+                    expected_bad=float(expected[at]), mistake=mistake, **params)
+    err = np.where(special, 0.0, np.abs(actual - expected))
     err = np.where(np.isnan(err), np.inf, err)
     worst = float(np.max(err)) if err.size else 0.0
     if worst <= allowed:
         return
-    lead = f"{name} is wrong" + (f" ({what})" if what else "")
-    if actual.ndim == 0:
-        raise Wrong(f"{lead}: got {fmt.num(actual.item())}, expected {fmt.num(expected.item())} "
-                    f"(error {worst:.2g}, allowed {allowed:.2g}).")
-    at = tuple(int(i) for i in np.unravel_index(int(np.argmax(err)), err.shape))
-    index = ", ".join(map(str, at))
-    indexed = f"({name})" if " " in name else name
-    raise Wrong(f"{lead}: largest error {worst:.2g} at {indexed}[{index}] (got {fmt.num(actual[at])}, "
-                f"expected {fmt.num(expected[at])}; allowed {allowed:.2g}).\n"
-                f"  got      {fmt.array(actual, 11)}\n  expected {fmt.array(expected, 11)}")
+    data = dict(name=name, got=actual, expected=expected, error=worst, allowed=allowed, **params)
+    if actual.ndim:
+        at = tuple(int(i) for i in np.unravel_index(int(np.argmax(err)), err.shape))
+        data.update(at=at, got_at=float(actual[at]), expected_at=float(expected[at]),
+                    indexed=f"({name})" if " " in name else name)
+    else:
+        data.update(got=float(actual), expected=float(expected))
+    raise Wrong(code, mistake=mistake, **data)
 
 
 def orthonormal_columns(q: np.ndarray, name: str, tol: float) -> None:
     """QᵀQ = I."""
     dev = float(np.max(np.abs(q.T @ q - np.eye(q.shape[1])))) if q.size else 0.0
     if not dev <= tol:
-        raise Wrong(f"the columns of {name} are not orthonormal: max|{name}ᵀ{name} − I| = {dev:.2g} "
-                    f"(allowed {tol:.2g}).\n  {name} = {fmt.array(q, len(name) + 5)}")
+        raise Wrong("check.orthonormal_columns", name=name, deviation=dev, allowed=tol, value=q)
 
 
 def descending_nonnegative(s: np.ndarray, name: str) -> None:
     if np.any(s < 0):
-        raise Wrong(f"{name} has a negative entry: {name} = {fmt.array(s)}; singular values are ≥ 0.")
+        raise Wrong("check.negative", name=name, value=s)
     if np.any(np.diff(s) > 0):
-        raise Wrong(f"{name} is not in descending order: {name} = {fmt.array(s)}.")
+        raise Wrong("check.not_descending", name=name, value=s)
 
 
 def mapping(result, keys: tuple[str, ...], function: str) -> dict:
     """A returned dict holding at least ``keys`` (extra keys are fine)."""
     if not isinstance(result, dict):
-        raise Wrong(f"{function} should return a dict with the keys {', '.join(map(repr, keys))}; "
-                    f"it returned a {type(result).__name__}: {fmt.value(result)}.")
+        raise Wrong("check.not_dict", function=function, keys=list(keys), type=type(result).__name__, value=result)
     missing = [k for k in keys if k not in result]
     if missing:
-        have = ", ".join(map(repr, result)) or "none"
-        raise Wrong(f"{function}'s dict lacks the key(s) {', '.join(map(repr, missing))} "
-                    f"(keys it has: {have}); SPEC fixes the names {', '.join(map(repr, keys))}.")
+        raise Wrong("check.missing_keys", function=function, missing=missing, have=list(result), keys=list(keys))
     return result
 
 
-def no_warnings(learner, name: str, advice: str = "", category: str = "RuntimeWarning") -> None:
-    """The learner's last call raised no warning of ``category`` — a failure even if its result is right."""
+def no_warnings(learner, name: str, advice: str | None = None, category: str = "RuntimeWarning") -> None:
+    """The learner's last call raised no warning of ``category`` — a failure even if its result is right.
+
+    ``advice`` is the code of a note that says how to avoid it (e.g. ``softmax.stable``).
+    """
     raised = list(dict.fromkeys(w for w in learner.last.answer.warnings if w.startswith(category)))
     if raised:
-        listed = "\n".join(f"  {w}" for w in raised[:5])
-        listed += f"\n  … and {len(raised) - 5} more" if len(raised) > 5 else ""
-        raise Wrong(f"{name} raised {'a warning' if len(raised) == 1 else f'{len(raised)} warnings'} while it ran "
-                    f"(a failure even when the result looks right):\n{listed}\n"
-                    "numpy warns when an intermediate value overflows to inf, is 0/0 or the log of 0."
-                    + (f" {advice}" if advice else ""))
+        listed = "\n".join(f"  {w}" for w in raised[:5]) + (f"\n  … (+{len(raised) - 5})" if len(raised) > 5 else "")
+        raise Wrong("check.warnings", name=name, count=len(raised), listed=listed,
+                    notes=[Feedback(advice, {})] if advice else ())
 
 
 def same(a, b, allowed: float) -> bool:
     """Same shape and max|a − b| ≤ allowed."""
-    return np.shape(a) == np.shape(b) and bool(np.max(np.abs(a - b), initial=0.0) <= allowed)
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return a.shape == b.shape and bool(np.max(np.abs(a - b), initial=0.0) <= allowed)
 
 
-def near_miss(got, expected, candidates, allowed: float):
-    """The label of the first (label, value) candidate that ``got`` matches and the right answer does not:
-    feedback can then name the mistake ("the mean was not added back") instead of only "wrong"."""
-    return next((label for label, value in candidates
-                 if same(got, value, allowed) and not same(expected, value, allowed)), None)
+def near_miss(got, expected, candidates, allowed: float) -> str | None:
+    """Which known mistake is this? The mistake id of the first ``(mistake, value)`` candidate that
+    ``got`` matches and the right answer does not, or None. Candidates are what each near-miss
+    would have returned on the same input; ``Wrong(...).naming(near_miss(...))`` attaches it."""
+    try:
+        return next((mistake for mistake, value in candidates
+                     if same(got, value, allowed) and not same(expected, value, allowed)), None)
+    except (TypeError, ValueError):
+        return None
+
+
+def first_wrong(items, *, code: str = "check.first_wrong", mistake: str | None = None, **params) -> None:
+    """Several quantities in a fixed order (e.g. gradients in backprop order): report the first
+    that is wrong with its numbers, and name the others that are wrong too.
+
+    ``items`` are ``(name, got, expected, allowed)``; shapes must already be checked.
+    """
+    wrong = [name for name, got, expected, allowed in items if not same(got, expected, allowed)]
+    if not wrong:
+        return
+    name, got, expected, allowed = next(item for item in items if item[0] == wrong[0])
+    try:
+        close(got, expected, name, tol=allowed, code=code, mistake=mistake, first=name,
+              order=[item[0] for item in items], **params)
+    except Wrong as exc:
+        if len(wrong) > 1:
+            exc.feedback = dataclasses.replace(exc.feedback, notes=exc.feedback.notes + (
+                Feedback("check.also_wrong", {"names": wrong[1:]}),))
+        raise

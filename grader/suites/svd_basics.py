@@ -21,19 +21,68 @@ def singular_values(A) -> np.ndarray:
 
 
 def check_svd(result, A, function, *, tol, sigma_tol) -> None:
-    """Shapes, order, σ accuracy (absolute, × ‖A‖₂), orthonormal factors, A = U Σ Vᵀ."""
+    """Shapes, order, σ accuracy (absolute, × ‖A‖₂), orthonormal factors, A = U Σ Vᵀ;
+    a failure names the known mistake its numbers fit (``diagnose``)."""
     A = np.asarray(A, dtype=float)
     m, n = A.shape
     k = min(m, n)
-    U, s, Vt = checks.values(result, ("U", "s", "Vt"), function)
-    U, s, Vt = checks.array(U, "U", (m, k)), checks.array(s, "s", (k,)), checks.array(Vt, "Vt", (k, n))
-    checks.descending_nonnegative(s, "s")
-    norm = singular_values(A)[0]
-    checks.close(s, singular_values(A), "s", tol=sigma_tol, scale=norm, what="the singular values")
-    checks.orthonormal_columns(U, "U", tol)
-    checks.orthonormal_columns(Vt.T, "Vt.T", tol)
-    checks.close((U * s) @ Vt, A, "U @ diag(s) @ Vt", tol=tol, scale=norm,
-                 what="it should reproduce A")
+    try:
+        U, s, Vt = checks.values(result, ("U", "s", "Vt"), function)
+        U, s, Vt = checks.array(U, "U", (m, k)), checks.array(s, "s", (k,)), checks.array(Vt, "Vt", (k, n))
+        checks.descending_nonnegative(s, "s")
+        sigma = singular_values(A)
+        norm = sigma[0]
+        checks.close(s, sigma, "s", tol=sigma_tol, scale=norm, code="svd_basics.singular_values")
+        checks.orthonormal_columns(U, "U", tol)
+        checks.orthonormal_columns(Vt.T, "Vt.T", tol)
+        checks.close((U * s) @ Vt, A, "U @ diag(s) @ Vt", tol=tol, scale=norm, code="svd_basics.reconstruction")
+    except Wrong as wrong:
+        raise wrong.naming(diagnose(result, A, sigma_tol))
+
+
+def diagnose(result, A, sigma_tol: float) -> str | None:
+    """Which known mistake do the returned factors fit? (None: none recognised.)
+
+    Candidates are matched loosely (1e-7·σ₁: a near-miss computes its own way);
+    whether s is right is decided at the suite's own tolerance.
+    """
+    try:
+        U, s, Vt = (np.asarray(x, dtype=float) for x in result)
+    except (TypeError, ValueError):
+        return None
+    m, n = A.shape
+    k = min(m, n)
+    if m < n and s.shape == (n,):
+        return "svd_basics.gram_of_the_long_side"
+    if s.shape != (k,) or U.shape != (m, k) or Vt.shape != (k, n):
+        return None
+    sigma = singular_values(A)
+    c = float(np.max(np.abs(A)))
+    tol = 1e-7 * max(sigma[0], 1e-300)
+    same = checks.same
+    if c == 0.0:
+        return "svd_basics.zero_matrix_divides" if not np.all(np.isfinite(s)) else None
+    if not np.all(np.isfinite(s)):
+        return "svd_basics.gram_overflow" if c > 1e100 or c < 1e-100 else None
+    if k > 1 and same(s, sigma[::-1], tol) and not same(s, sigma, tol):
+        return "svd_basics.ascending"
+    if np.any(s < 0) and same(np.sort(np.abs(s))[::-1], sigma, tol):
+        return "svd_basics.negative_sigma"
+    if c != 1.0 and same(s * c, sigma, tol) and not same(s, sigma, tol):
+        return "svd_basics.prescale_not_undone"
+    product = (U * s) @ Vt
+    if m == n and same(product, A.T, tol) and not same(A, A.T, tol):
+        return "svd_basics.u_v_swapped"
+    if not same(s, sigma, sigma_tol * sigma[0]):
+        if same(s[0], sigma[0], 1e-9 * sigma[0]) and np.max(np.abs(s - sigma)) < 1e-6 * sigma[0]:
+            return "svd_basics.gram_precision"  # the small σ lost to squaring: √(ε)·σ₁ accuracy
+        return None
+    if k == 2 and same((U * (s * [1.0, -1.0])) @ Vt, A, tol) and not same(product, A, tol):
+        return "svd_basics.sign_not_moved_into_u"
+    stretch = np.linalg.norm(A @ Vt.T, axis=0)  # ‖A vᵢ‖ = σᵢ for the right pairing
+    if k > 1 and not same(stretch, s, tol) and same(np.sort(stretch)[::-1], s, tol):
+        return "svd_basics.sorted_without_vectors"
+    return None
 
 
 # --- svd_2x2 ----------------------------------------------------------------------
@@ -106,15 +155,31 @@ def test_ellipse_axes(learner, seed, case):
         directions = checks.array(directions, "directions", (2, 2))
         sigma = singular_values(A)
         checks.descending_nonnegative(lengths, "lengths")
-        checks.close(lengths, sigma, "lengths", tol=1e-10, scale=sigma[0],
-                     what="the semi-axis lengths are the singular values of A")
+        checks.close(lengths, sigma, "lengths", tol=1e-10, scale=sigma[0], code="svd_basics.ellipse_lengths")
         checks.orthonormal_columns(directions, "directions", 1e-10)
         gram = A @ A.T
         for i in range(2):
             d = directions[:, i]
             residual = float(np.linalg.norm(gram @ d - sigma[i] ** 2 * d))
             if residual > 1e-9 * max(sigma[0] ** 2, 1e-300):
-                raise Wrong(f"directions[:, {i}] = {np.round(d, 5)} is not the direction of semi-axis {i}: "
-                            f"the image of the unit circle reaches length {sigma[i]:.5g} along an eigenvector "
-                            f"of A·Aᵀ, and ‖A·Aᵀ·d − {sigma[i]:.5g}²·d‖ = {residual:.2g}. "
-                            "The axes live in the output space: columns of U, not of V.")
+                raise Wrong("svd_basics.ellipse_direction", i=i, d=d, sigma=sigma[i], residual=residual,
+                            mistake=ellipse_mistake(A, directions, sigma))
+
+
+def ellipse_mistake(A, directions, sigma) -> str | None:
+    """V's columns (input space) instead of U's, or U's columns returned as rows."""
+    U, _, Vt = np.linalg.svd(A)
+    distinct = sigma[0] - sigma[1] > 1e-6 * max(sigma[0], 1e-300)
+    if not distinct:
+        return None
+    if same_up_to_signs(directions, Vt.T) and not same_up_to_signs(U, Vt.T):
+        return "svd_basics.ellipse_right_vectors"
+    if same_up_to_signs(directions.T, U) and not same_up_to_signs(U, U.T):
+        return "svd_basics.ellipse_directions_as_rows"
+    return None
+
+
+def same_up_to_signs(D, W, tol: float = 1e-8) -> bool:
+    """Column i of D is ± column i of W, for every i."""
+    return all(min(np.max(np.abs(D[:, i] - W[:, i])), np.max(np.abs(D[:, i] + W[:, i]))) <= tol
+               for i in range(W.shape[1]))

@@ -181,7 +181,7 @@ def run(request: dict) -> dict:
         func = getattr(learner, request["name"], None)
         if not callable(func):
             public = sorted(n for n, v in vars(learner).items() if callable(v) and not n.startswith("_"))
-            return {"ok": False, "kind": "no_function", "traceback": [],
+            return {"ok": False, "kind": "no_function", "traceback": [], "defined": public,
                     "message": f"{module}.py defines no function {request['name']}"
                                f" (it defines: {', '.join(public) or 'nothing'})"}
         try:
