@@ -1,6 +1,7 @@
 """Shared fixtures: the repository's folders and submissions built from the reference."""
 
 import shutil
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -64,3 +65,17 @@ def reference(module: str) -> str:
 
 def submission(folder, curriculum) -> Submission:
     return Submission.from_dir(folder, curriculum)
+
+
+def _repository_state() -> tuple[bool, str]:
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT,
+                            capture_output=True, text=True).stdout
+    return (ROOT / ".grader").exists(), status
+
+
+@pytest.fixture(scope="session", autouse=True)
+def repository_is_left_alone():
+    """The kit's own tests write nothing into the repository (progress, reports, copies)."""
+    before = _repository_state()
+    yield
+    assert _repository_state() == before, "a test wrote into the repository: " + _repository_state()[1]

@@ -1,29 +1,43 @@
 """The `grader` command as a user meets it: output, files and exit codes."""
 
 import json
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import EXERCISES, ROOT, SOLUTIONS, reference
+from conftest import ROOT, reference
 
 from grader.cli import main
 from grader.outcomes import STATUSES
 
 
 @pytest.fixture
+def solutions(tmp_path):
+    """A copy of the reference solutions: progress is saved beside the folder graded, never in the repository."""
+    return Path(shutil.copytree(ROOT / "solutions", tmp_path / "kit" / "solutions",
+                                ignore=shutil.ignore_patterns("mutants")))
+
+
+@pytest.fixture
+def exercises(tmp_path):
+    return Path(shutil.copytree(ROOT / "exercises", tmp_path / "kit" / "exercises"))
+
+
+@pytest.fixture
 def cli(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)  # progress files land here, not in the repository
+    monkeypatch.chdir(tmp_path)
 
     def invoke(*args):
         return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
     return invoke
 
 
-def test_json_report_follows_the_spec_schema(cli, tmp_path):
+def test_json_report_follows_the_spec_schema(solutions, cli, tmp_path):
     out = tmp_path / "r.json"
-    result = cli("grade", "--submission", SOLUTIONS, "--topic", "svd_basics", "--seed", 3, "--json", out)
+    result = cli("grade", "--submission", solutions, "--topic", "svd_basics", "--seed", 3, "--json", out)
     assert result.exit_code == 0, result.output
     report = json.loads(out.read_text())
     assert report["schema"] == "grader-report/2" and report["seed"] == 3
@@ -49,9 +63,9 @@ def test_grade_text_report_shows_table_failures_and_seed(cli, tmp_path):
     assert "grader grade --seed 12" in result.output
 
 
-def test_fail_under(cli):
-    assert cli("grade", "-s", EXERCISES, "-t", "svd_basics", "--fail-under", 50).exit_code == 1
-    assert cli("grade", "-s", SOLUTIONS, "-t", "svd_basics", "--fail-under", 100).exit_code == 0
+def test_fail_under(exercises, solutions, cli):
+    assert cli("grade", "-s", exercises, "-t", "svd_basics", "--fail-under", 50).exit_code == 1
+    assert cli("grade", "-s", solutions, "-t", "svd_basics", "--fail-under", 100).exit_code == 0
 
 
 @pytest.mark.parametrize("args, fragment", [
@@ -71,18 +85,18 @@ def test_a_folder_without_topic_modules_is_a_usage_error(cli, tmp_path):
     assert result.exit_code == 2 and "holds none of the topic modules" in result.output
 
 
-def test_check_starts_with_the_first_topic_and_explains(cli):
-    result = cli("check", "-s", EXERCISES, "--seed", 1)
+def test_check_starts_with_the_first_topic_and_explains(exercises, cli):
+    result = cli("check", "-s", exercises, "--seed", 1)
     assert result.exit_code == 1
     assert result.output.startswith("svd_basics") and "not started" in result.output
     assert "grader hint svd_basics" in result.output
 
 
-def test_check_moves_on_past_passed_topics_and_list_remembers(cli, tmp_path):
+def test_check_moves_on_past_passed_topics_and_list_remembers(exercises, cli, tmp_path):
     folder = tmp_path / "mine"
     folder.mkdir()
     (folder / "svd_basics.py").write_text(reference("svd_basics"))
-    (folder / "low_rank.py").write_text((EXERCISES / "low_rank.py").read_text())
+    (folder / "low_rank.py").write_text((exercises / "low_rank.py").read_text())
     result = cli("check", "-s", folder, "--seed", 1)
     assert result.exit_code == 1
     assert "svd_basics" in result.output.splitlines()[0] and "passed" in result.output.splitlines()[0]

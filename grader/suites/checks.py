@@ -89,7 +89,8 @@ def close(actual, expected, name: str, *, tol: float, scale: float = 1.0, code: 
         at = tuple(int(i) for i in np.argwhere(mismatch)[0])
         raise Wrong("check.finite_expected_infinite", name=name, at=at, got_bad=float(actual[at]),
                     expected_bad=float(expected[at]), mistake=mistake, **params)
-    err = np.where(special, 0.0, np.abs(actual - expected))
+    with np.errstate(invalid="ignore", over="ignore"):
+        err = np.where(special, 0.0, np.abs(actual - expected))
     err = np.where(np.isnan(err), np.inf, err)
     worst = float(np.max(err)) if err.size else 0.0
     if worst <= allowed:
