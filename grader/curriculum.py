@@ -49,9 +49,11 @@ class Function:
 
 def parse_signature(signature: str) -> ast.arguments:
     try:
-        return ast.parse(f"def f{signature}: pass").body[0].args
+        node = ast.parse(f"def f{signature}: pass").body[0]
     except SyntaxError:
         raise CurriculumError(f"bad signature {signature!r}") from None
+    assert isinstance(node, ast.FunctionDef)
+    return node.args
 
 
 def _forbidden_rule(patterns, allowed) -> str:
