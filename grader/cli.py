@@ -85,7 +85,7 @@ def list_topics(submission):
     click.echo(f"  #  {'topic':<18} {'section':<22} {'points':>6}  status")
     for number, topic in enumerate(cu.topics, 1):
         status = progress.status(topic.id)
-        label = click.style(text.LABEL[status], fg=text.COLOR[status]) if status else "—"
+        label = click.style(text.label(status), fg=text.COLOR[status]) if status else "—"
         click.echo(f"{number:>3}  {topic.id:<18} {topic.section:<22} {text._points(topic.points):>6}  {label}")
     click.echo(f"\n{'':>5}{'total':<41} {text._points(cu.points):>6}")
 

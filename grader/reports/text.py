@@ -13,13 +13,22 @@ from collections import defaultdict
 
 import click
 
+from grader.feedback import catalog
+from grader.feedback.render import fill, language
 from grader.scoring import Report, TopicResult
 
 BAR = 20
-LABEL = {"passed": "passed", "partial": "partial", "failed": "failed", "not_started": "not started",
-         "error": "error"}
 COLOR = {"passed": "green", "partial": "yellow", "failed": "red", "not_started": None, "error": "red"}
 MARK = {"passed": "✓", "failed": "✗", "not_implemented": "·", "error": "!", "timeout": "⏱", "forbidden": "⛔"}
+
+
+def say(key: str, lang: str | None = None, **params) -> str:
+    """A report string from the catalog (``report.<key>``) in the learner's language."""
+    return fill(catalog.template(f"report.{key}", language(lang)), params)
+
+
+def label(status: str) -> str:
+    return say(f"status.{status}")
 
 
 def _bar(score: float, max_score: float) -> str:
@@ -32,9 +41,9 @@ def _points(x: float) -> str:
 
 
 def topic_line(t: TopicResult, number: int | None = None) -> str:
-    label = click.style(LABEL[t.status], fg=COLOR[t.status])
+    styled = click.style(label(t.status), fg=COLOR[t.status])
     head = f"{number:>3}  " if number is not None else ""
-    return f"{head}{t.id:<18} {_bar(t.score, t.max_score)} {_points(t.score):>5}/{_points(t.max_score):<4} {label}"
+    return f"{head}{t.id:<18} {_bar(t.score, t.max_score)} {_points(t.score):>5}/{_points(t.max_score):<4} {styled}"
 
 
 def _earned(test) -> bool:
@@ -52,21 +61,21 @@ def _failure(test, topic_id: str | None = None) -> str:
 
 
 def grade_report(report: Report, numbers: dict[str, int], max_failures: int = 3) -> str:
-    lines = [f"Grading {report.submission}  (seed {report.seed})", ""]
+    lines = [say("grading", submission=report.submission, seed=report.seed), ""]
     lines += [topic_line(t, numbers.get(t.id)) for t in report.topics]
     errors = [t for t in report.topics if t.status == "error"]
     failures = [(t.id, x) for t in report.topics if t.status != "error"
                 for x in t.tests if x.status != "not_implemented" and not _earned(x)]
     if errors or failures:
-        lines += ["", "First problems:"]
+        lines += ["", say("first_problems")]
         lines += [f"  ! {t.id}: {_indent(t.message(), '    ').lstrip()}" for t in errors]
         lines += [_failure(x, tid) for tid, x in failures[:max_failures]]
         if len(failures) > max_failures:
-            lines.append(f"  … and {len(failures) - max_failures} more; `grader check <topic>` shows them by function.")
-    lines += ["", f"Total {_points(report.score)}/{_points(report.max_score)} ({report.percent:.0f}%)"
-                  f"   reproduce with: grader grade --seed {report.seed}"]
+            lines.append("  " + say("more_problems", n=len(failures) - max_failures))
+    lines += ["", say("total", score=_points(report.score), max_score=_points(report.max_score),
+                      percent=report.percent, seed=report.seed)]
     if report.score < report.max_score:
-        lines.append("Next: `grader check` explains the first topic you have not passed, function by function.")
+        lines.append(say("next_check"))
     return "\n".join(lines)
 
 
@@ -82,7 +91,8 @@ def check_report(report: Report, hints_left: dict[str, bool]) -> str:
             by_function[x.function].append(x)
         for function, tests in by_function.items():
             passed = sum(_earned(x) for x in tests)
-            state = "not started" if all(x.status == "not_implemented" for x in tests) else f"{passed}/{len(tests)} cases"
+            state = say("not_started") if all(x.status == "not_implemented" for x in tests) \
+                else say("cases", passed=passed, total=len(tests))
             first = next((x for x in tests if not _earned(x)), None)
             mark = MARK["passed"] if first is None else MARK.get(first.status, "✗")
             lines.append(f"  {mark} {function:<22} {state}")
@@ -90,14 +100,14 @@ def check_report(report: Report, hints_left: dict[str, bool]) -> str:
                 lines.append(_indent(f"[{first.id}] {first.message()}", "      "))
         lines.append("")
         if t.status == "passed":
-            lines.append(click.style(f"{t.id} passed. Well done!", fg="green"))
+            lines.append(click.style(say("topic_passed", topic=t.id), fg="green"))
         else:
             todo = next(f for f, tests in by_function.items() if any(not _earned(x) for x in tests))
-            verb = "write" if all(x.status == "not_implemented" for x in by_function[todo]) else "fix"
-            lines.append(f"Next: {verb} {todo} in {os.path.join(report.submission, t.id + '.py')}.")
+            fresh = all(x.status == "not_implemented" for x in by_function[todo])
+            lines.append(say("next_write" if fresh else "next_fix", function=todo,
+                             path=os.path.join(report.submission, t.id + ".py")))
             if hints_left.get(t.id):
-                lines.append(f"Stuck? `grader hint {t.id}` gives the next hint.")
+                lines.append(say("stuck", topic=t.id))
         lines.append("")
-    lines.append(f"(seed {report.seed}: `grader check {' '.join(t.id for t in report.topics)} --seed {report.seed}` "
-                 "repeats these exact inputs)")
+    lines.append(say("repeat", seed=report.seed, topics=" ".join(t.id for t in report.topics)))
     return "\n".join(lines)
