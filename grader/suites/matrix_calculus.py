@@ -20,7 +20,7 @@ factor 2 or det X, a sign), the failure names it as the likely mistake.
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -168,12 +168,12 @@ def judge(learner, name, given) -> None:
         check(learner, name, identity, raw, expected, allowed, args)
     except Wrong as wrong:
         wrong.feedback = dataclasses.replace(wrong.feedback, notes=wrong.feedback.notes + identity.notes(*args))
-        raise wrong.naming(wrong.feedback.mistake or checks.near_miss(raw, expected, near_misses(identity, args, expected),
-                                                                      allowed))
+        known = near_misses(identity, args, expected)
+        raise wrong.naming(wrong.feedback.mistake or checks.near_miss(raw, expected, known, allowed))
 
 
 def check(learner, name, identity, raw, expected, allowed, args) -> None:
-    where = dict(function=name, f=identity.f, variable=identity.variable)
+    where = {"function": name, "f": identity.f, "variable": identity.variable}
     called = f"{name}({', '.join(PARAMS[name])})"
     if expected.ndim == 0:
         try:
