@@ -104,9 +104,10 @@ def render(feedback: Feedback, lang: str | None = None) -> str:
     lang = language(lang)
     params = feedback.params
     template = catalog.template(feedback.code, lang)
-    parts = [fill(template, params)]
-    parts += [render(note, lang) for note in feedback.notes]
-    text = " ".join(p for p in parts if p)
+    text = fill(template, params)
+    for note in feedback.notes:  # a note that starts on a line of its own says so with a leading newline
+        note_text = render(note, lang)
+        text += note_text if note_text.startswith("\n") or not text else " " + note_text
     if "got" in params and "expected" in params and "{got" not in template:
         text += _got_expected(params, lang)
     if feedback.mistake:
