@@ -26,7 +26,6 @@ from grader.outcomes import SubmissionFault, Wrong
 from grader.suites import cases, checks
 
 RESIDUALS = ("‖AXA − A‖/‖A‖", "‖XAX − X‖/‖X‖", "‖(AX)ᵀ − AX‖/‖AX‖", "‖(XA)ᵀ − XA‖/‖XA‖")
-DENOMINATORS = ("A", "X", "AX", "XA")
 EPS = np.finfo(float).eps
 
 
