@@ -6,16 +6,26 @@ entry by entry have well-separated singular values; the errors and bounds of
 verify_eckart_young do not depend on that. rank_for_energy accepts every
 answer that rounding in the energy can justify, except in the cases built
 from exactly representable energies, where the comparison ≥ itself is tested.
+
+A failure names the known mistake its numbers fit: each test computes what
+the near-misses would return on the same input and asks ``checks.near_miss``.
+Cases whose right answer is a constant (k = 0, nothing dropped, a single
+singular value) are ``gated``: they count once the ordinary cases pass.
 """
 
 import numpy as np
 import pytest
 
-from grader import fmt
-from grader.outcomes import Wrong
+from grader.outcomes import SubmissionFault, Wrong
 from grader.suites import cases, checks
 
 GAP = 1e-3  # smallest relative gap (σₖ − σₖ₊₁)/σ₁ where a truncation is compared with the oracle's
+LOOSE = 1e-7  # how closely an answer must fit a near-miss (relative to the data's scale) to be named
+
+
+def table(names, gated=()):
+    """A table's case names for parametrize, those in ``gated`` marked gated."""
+    return [pytest.param(name, marks=pytest.mark.gated) if name in gated else name for name in names]
 
 
 def svd(A):
@@ -23,6 +33,7 @@ def svd(A):
 
 
 def truncation(A, k) -> np.ndarray:
+    """U[:, :k] · diag(s[:k]) · Vt[:k, :] — also for k < 0, where Python's slices keep all but −k."""
     U, s, Vt = svd(A)
     return (U[:, :k] * s[:k]) @ Vt[:k, :]
 
@@ -56,10 +67,18 @@ def check_rank(M: np.ndarray, k: int, norm: float, name: str) -> None:
     sigma = np.linalg.svd(M, compute_uv=False)
     allowed = 1e-10 * norm
     if k < len(sigma) and sigma[k] > allowed:
-        rank, listing = int(np.sum(sigma > allowed)), f"  singular values of {name}: "
-        raise Wrong(f"{name} has rank {rank}, expected ≤ k = {k}: its singular value σ_{k + 1} = "
-                    f"{sigma[k]:.5g} should be 0 (allowed {allowed:.2g}).\n{listing}"
-                    f"{fmt.array(sigma, len(listing))}\nKeep exactly k singular triplets: U[:, :k], s[:k], Vt[:k, :].")
+        raise Wrong("low_rank.rank", name=name, rank=int(np.sum(sigma > allowed)), k=k, next=k + 1,
+                    sigma=float(sigma[k]), allowed=allowed, values=sigma)
+
+
+def tail_norm(s, k) -> float:
+    """√Σ s[k:]², the Frobenius bound (0 for an empty tail)."""
+    return float(np.sqrt(np.sum(np.asarray(s[k:]) ** 2)))
+
+
+def sigma_after(s, k) -> float:
+    """σₖ₊₁ = s[k], 0.0 when nothing is dropped."""
+    return float(s[k]) if k < len(s) else 0.0
 
 
 # --- rank_k_approx -------------------------------------------------------------------
@@ -75,22 +94,33 @@ RANK_K = {  # every shape with k = 1 and k = min(m, n) − 1
 }
 
 
+def truncation_mistake(got, M, k) -> str | None:
+    """k ± 1 triplets kept, or the columns of Vt taken as if it were V."""
+    U, s, Vt = svd(M)
+    return checks.near_miss(got, truncation(M, k), [
+        ("low_rank.k_plus_one", truncation(M, k + 1)),
+        ("low_rank.k_minus_one", truncation(M, k - 1)),
+        ("low_rank.vt_columns", (U[:, :k] * s[:k]) @ Vt[:, :k].T),
+    ], LOOSE * s[0])
+
+
 @pytest.mark.function("rank_k_approx")
-@pytest.mark.parametrize("case", RANK_K)
+@pytest.mark.parametrize("case", table(RANK_K, gated={"k0"}))
 def test_rank_k_approx(learner, seed, case):
     A, k = RANK_K[case](cases.rng(seed, "rank_k_approx", case))
     M = np.asarray(A, dtype=float)
     s = svd(M)[1]
-    A_k = checks.array(learner.rank_k_approx(A, k), "A_k", M.shape)
-    check_rank(A_k, k, s[0], "A_k")
-    error, bound, allowed = np.linalg.norm(M - A_k), np.sqrt(np.sum(s[k:] ** 2)), 1e-9 * np.linalg.norm(M)
-    if not abs(error - bound) <= allowed:
-        raise Wrong(f"‖A − A_k‖_F = {error:.6g}, but the best rank-{k} error is √(σ_{k + 1}² + …) = {bound:.6g} "
-                    f"(Eckart–Young; difference {abs(error - bound):.2g}, allowed {allowed:.2g}).\n"
-                    f"  singular values of A: {fmt.array(s, 24)}\n"
-                    "Keep the k largest singular triplets, all of them: U[:, :k] · diag(s[:k]) · Vt[:k, :].")
-    checks.close(A_k, truncation(M, k), "A_k", tol=1e-9, scale=s[0],
-                 what="the truncated SVD U[:, :k] · diag(s[:k]) · Vt[:k, :]")
+    got = learner.rank_k_approx(A, k)
+    try:
+        A_k = checks.array(got, "A_k", M.shape)
+        check_rank(A_k, k, s[0], "A_k")
+        error, bound, allowed = np.linalg.norm(M - A_k), tail_norm(s, k), 1e-9 * np.linalg.norm(M)
+        if not abs(error - bound) <= allowed:
+            raise Wrong("low_rank.eckart_young_error", k=k, next=k + 1, error=error, bound=bound,
+                        difference=abs(error - bound), allowed=allowed, values=s)
+        checks.close(A_k, truncation(M, k), "A_k", tol=1e-9, scale=s[0], code="low_rank.truncation", k=k)
+    except Wrong as wrong:
+        raise wrong.naming(truncation_mistake(got, M, k))
 
 
 # --- eckart_young_bound ----------------------------------------------------------------
@@ -112,17 +142,38 @@ BOUND = {
 }
 
 
+def bound_candidates(s, k, spectral: bool) -> list:
+    """What the known mistakes return as the bound of order 2 (spectral) or "fro"."""
+    if spectral:
+        found = [("low_rank.bound_index_shifted", sigma_after(s, k + 1))]
+        early = float(s[k - 1]) if k > 0 else None
+    else:
+        found = [("low_rank.bound_index_shifted", tail_norm(s, k + 1)),
+                 ("low_rank.bound_squared", tail_norm(s, k) ** 2)]
+        early = tail_norm(s, k - 1) if k > 0 else None
+    return found + ([("low_rank.bound_keeps_sigma_k", early)] if early is not None else [])
+
+
 @pytest.mark.function("eckart_young_bound")
-@pytest.mark.parametrize("case", BOUND)
+@pytest.mark.parametrize("case", table(BOUND, gated={"k-all-fro", "k-all-spectral"}))
 def test_eckart_young_bound(learner, seed, case):
     s, k, options = BOUND[case](cases.rng(seed, "eckart_young_bound", case))
     sv = np.asarray(s, dtype=float)
-    value = checks.scalar(learner.eckart_young_bound(s, k, **options), "the bound")
-    if options.get("ord", "fro") == "fro":
-        expected, what = np.sqrt(np.sum(sv[k:] ** 2)), "√(σ_{k+1}² + … + σ_r²) = √Σ s[k:]² with s indexed from 0"
+    try:
+        got = learner.eckart_young_bound(s, k, **options)
+    except SubmissionFault as fault:
+        if k >= len(sv) and learner.last.answer.exception == "IndexError":
+            fault.feedback = fault.feedback.with_mistake("low_rank.nothing_dropped")
+        raise
+    value = checks.scalar(got, "the bound")
+    spectral = options.get("ord", "fro") != "fro"
+    expected = sigma_after(sv, k) if spectral else tail_norm(sv, k)
+    params = dict(tol=1e-12, scale=np.linalg.norm(sv), k=k,
+                  mistake=checks.near_miss(value, expected, bound_candidates(sv, k, spectral), LOOSE * sv[0]))
+    if spectral:
+        checks.close(value, expected, "the bound", code="low_rank.bound_spectral", **params)
     else:
-        expected, what = (sv[k] if k < len(sv) else 0.0), "σ_{k+1}, which is s[k] with s indexed from 0 (0.0 when k = len(s))"
-    checks.close(value, expected, "the bound", tol=1e-12, scale=np.linalg.norm(sv), what=what)
+        checks.close(value, expected, "the bound", code="low_rank.bound_fro", **params)
 
 
 # --- verify_eckart_young ---------------------------------------------------------------
@@ -136,28 +187,29 @@ VERIFY = {
     "integers": lambda g: (cases.integers(g, 5, 4), 2),
 }
 
-MEANING = {
-    "fro_error": "‖A − A_k‖_F, measured on A_k = rank_k_approx(A, k)",
-    "fro_bound": "√(σ_{k+1}² + … + σ_r²) from the singular values of A",
-    "spectral_error": "‖A − A_k‖₂, the largest singular value of A − A_k: np.linalg.norm(A − A_k, 2)",
-    "spectral_bound": "σ_{k+1} of A, s[k] with s indexed from 0 (0.0 when k = min(m, n))",
-}
-
 
 @pytest.mark.function("verify_eckart_young")
-@pytest.mark.parametrize("case", VERIFY)
+@pytest.mark.parametrize("case", table(VERIFY, gated={"k-full"}))
 def test_verify_eckart_young(learner, seed, case):
     A, k = VERIFY[case](cases.rng(seed, "verify_eckart_young", case))
     M = np.asarray(A, dtype=float)
     s = svd(M)[1]
     E = M - truncation(M, k)
-    expected = {"fro_error": np.linalg.norm(E), "fro_bound": np.sqrt(np.sum(s[k:] ** 2)),
-                "spectral_error": np.linalg.norm(E, 2), "spectral_bound": s[k] if k < len(s) else 0.0}
+    expected = {"fro_error": np.linalg.norm(E), "fro_bound": tail_norm(s, k),
+                "spectral_error": np.linalg.norm(E, 2), "spectral_bound": sigma_after(s, k)}
     result = checks.mapping(learner.verify_eckart_young(A, k), tuple(expected), "verify_eckart_young")
-    for key, value in expected.items():
+
+    def check(key, candidates, *, code):
         got = checks.scalar(result[key], f'result["{key}"]')
         scale = np.linalg.norm(M) if key.startswith("fro") else s[0]
-        checks.close(got, value, f'result["{key}"]', tol=1e-9, scale=scale, what=MEANING[key])
+        checks.close(got, expected[key], f'result["{key}"]', tol=1e-9, scale=scale, code=code, k=k,
+                     mistake=checks.near_miss(got, expected[key], candidates, LOOSE * scale))
+
+    check("fro_error", [("low_rank.norms_swapped", expected["spectral_error"])], code="low_rank.fro_error")
+    check("fro_bound", [("low_rank.fro_bound_is_sigma", sigma_after(s, k)), *bound_candidates(s, k, False)],
+          code="low_rank.fro_bound")
+    check("spectral_error", [("low_rank.norms_swapped", expected["fro_error"])], code="low_rank.spectral_error")
+    check("spectral_bound", bound_candidates(s, k, True), code="low_rank.spectral_bound")
 
 
 # --- cumulative_energy -----------------------------------------------------------------
@@ -171,14 +223,27 @@ ENERGY = {
 }
 
 
+def energies(s) -> np.ndarray:
+    squares = np.asarray(s, dtype=float) ** 2
+    return np.cumsum(squares) / np.sum(squares)
+
+
 @pytest.mark.function("cumulative_energy")
-@pytest.mark.parametrize("case", ENERGY)
+@pytest.mark.parametrize("case", table(ENERGY, gated={"single"}))
 def test_cumulative_energy(learner, seed, case):
     s = ENERGY[case](cases.rng(seed, "cumulative_energy", case))
-    squares = np.asarray(s, dtype=float) ** 2
-    energy = checks.array(learner.cumulative_energy(s), "energy", (len(squares),))
-    checks.close(energy, np.cumsum(squares) / np.sum(squares), "energy", tol=1e-12,
-                 what="energy[i] = (σ₁² + … + σᵢ₊₁²) / Σσ²: the energy is in the squares")
+    sv = np.asarray(s, dtype=float)
+    expected = energies(sv)
+    got = learner.cumulative_energy(s)
+    mistake = checks.near_miss(got, expected, [
+        ("low_rank.energy_not_squared", np.cumsum(sv) / np.sum(sv)),
+        ("low_rank.energy_not_normalised", np.cumsum(sv ** 2)),
+    ], LOOSE)
+    try:
+        energy = checks.array(got, "energy", (len(sv),))
+        checks.close(energy, expected, "energy", tol=1e-12, code="low_rank.energy")
+    except Wrong as wrong:
+        raise wrong.naming(mistake)
 
 
 # --- rank_for_energy -------------------------------------------------------------------
@@ -195,34 +260,47 @@ RANK_FOR_ENERGY = {
     "exact-1.0": lambda g: (np.array(EXACT), 1.0, 0.0),
     "trailing-zeros": lambda g: (np.array([4.0, 3.0, 0.0, 0.0]), 0.9, SLACK),
     "trailing-zeros-1.0": lambda g: (np.array([2.0, 2.0, 2.0, 2.0, 0.0, 0.0]), 1.0, 0.0),
+    # numerically rank 4: the last two σ are at rounding level (1e-17·σ₁), their squares vanish
+    # beside 16, so the energy reaches exactly 1 at k = 4 however it is computed
+    "rounding-level-tail-1.0": lambda g: (np.array([2.0, 2.0, 2.0, 2.0, 4e-17, 2e-17]), 1.0, 0.0),
     "random": lambda g: (descending(g), g.uniform(0.3, 0.99), SLACK),
     "random-1.0": lambda g: (descending(g), 1.0, SLACK),
     "integers": lambda g: (sorted(g.integers(1, 10, 6).tolist(), reverse=True), g.uniform(0.3, 0.99), SLACK),
 }
 
 
+def first_count(E, threshold, strict=False) -> int:
+    """The smallest k with E[k − 1] ≥ threshold (> if strict), len(E) if there is none."""
+    hits = np.flatnonzero(E > threshold if strict else E >= threshold)
+    return int(hits[0]) + 1 if hits.size else len(E)
+
+
 @pytest.mark.function("rank_for_energy")
 @pytest.mark.parametrize("case", RANK_FOR_ENERGY)
 def test_rank_for_energy(learner, seed, case):
-    for draw in range(3 if case.startswith("random") else 1):
-        s, threshold, slack = RANK_FOR_ENERGY[case](cases.rng(seed, "rank_for_energy", case, draw))
-        squares = np.asarray(s, dtype=float) ** 2
-        E = np.cumsum(squares) / np.sum(squares)
-        hits = np.flatnonzero(E >= threshold)
-        answer = int(hits[0]) + 1 if hits.size else len(E)
+    """Three draws a case; a fixed s is scaled by 2^j in draws 1 and 2, which leaves every energy
+    bit for bit the same, so a count that ignores its input cannot pass a case by luck."""
+    for draw in range(3):
+        g = cases.rng(seed, "rank_for_energy", case, draw)
+        s, threshold, slack = RANK_FOR_ENERGY[case](g)
+        if draw and isinstance(s, np.ndarray):
+            s = s * 2.0 ** int(g.integers(-30, 31))
+        sv = np.asarray(s, dtype=float)
+        E = energies(sv)
+        answer = first_count(E, threshold)
         k = checks.integer(learner.rank_for_energy(s, threshold), "k")
-        table = f"\n  cumulative energy (k = 1, 2, …): {fmt.array(E, 36)}"
+        mistake = checks.near_miss(k, answer, [
+            ("low_rank.energy_strict", first_count(E, threshold, strict=True)),
+            ("low_rank.index_not_count", answer - 1),
+            ("low_rank.energy_not_squared", first_count(np.cumsum(sv) / np.sum(sv), threshold)),
+        ], 0.5)
+        params = dict(k=k, answer=answer, threshold=threshold, energy=E, mistake=mistake)
         if not 1 <= k <= len(E):
-            raise Wrong(f"k = {k} is not a count of singular values (1 … len(s) = {len(E)}); the answer is "
-                        f"{answer}. k counts the values kept, so it is the index of the energy plus one." + table)
+            raise Wrong("low_rank.not_a_count", n=len(E), **params)
         if E[k - 1] < threshold - slack:
-            raise Wrong(f"k = {k} keeps too little: the first {k} singular value(s) hold {E[k - 1]:.6g} of the "
-                        f"energy, below the threshold {threshold:.6g}; the answer is {answer}. "
-                        "(Energy is in σ², and k counts: energy[k − 1] belongs to the first k.)" + table)
+            raise Wrong("low_rank.keeps_too_little", kept=E[k - 1], **params)
         if k > 1 and E[k - 2] >= threshold + slack:
-            raise Wrong(f"k = {k} is not the smallest count: the first {k - 1} singular value(s) already hold "
-                        f"{E[k - 2]:.6g} of the energy, ≥ the threshold {threshold:.6g}; the answer is {answer}. "
-                        "(Compare with ≥, and square the singular values.)" + table)
+            raise Wrong("low_rank.not_smallest", fewer=k - 1, kept=E[k - 2], **params)
 
 
 # --- compression_ratio -----------------------------------------------------------------
@@ -237,13 +315,17 @@ RATIO = {
 
 
 @pytest.mark.function("compression_ratio")
-@pytest.mark.parametrize("case", RATIO)
+@pytest.mark.parametrize("case", table(RATIO, gated={"k0"}))
 def test_compression_ratio(learner, seed, case):
     m, n, k = RATIO[case](cases.rng(seed, "compression_ratio", case))
     value = checks.scalar(learner.compression_ratio(m, n, k), "the ratio")
     expected = k * (m + n + 1) / (m * n)
-    checks.close(value, expected, "the ratio", tol=1e-12, scale=max(expected, 1.0),
-                 what="k(m + n + 1)/(m·n): U_k stores k·m numbers, Vt_k k·n, and the k singular values k more")
+    mistake = checks.near_miss(value, expected, [
+        ("low_rank.ratio_without_sigma", k * (m + n) / (m * n)),
+        ("low_rank.ratio_inverted", (m * n) / (k * (m + n + 1)) if k else np.nan),
+    ], 1e-9 * max(expected, 1.0))
+    checks.close(value, expected, "the ratio", tol=1e-12, scale=max(expected, 1.0), code="low_rank.ratio",
+                 mistake=mistake)
 
 
 # --- fill_and_predict ------------------------------------------------------------------
@@ -262,14 +344,24 @@ def ratings(g, m, n, k, unknown=0.3):
             return R, mask, k
 
 
-FILL = {
-    "lecture": lambda g: (LECTURE_R, LECTURE_R > 0, 2),
+FILL = {  # "random" first: in the lecture's R the unknown entries hold 0, so filling with 0 = ignoring the mask
     "random": lambda g: ratings(g, 6, 5, 2),
+    "lecture": lambda g: (LECTURE_R, LECTURE_R > 0, 2),
     "tall-k1": lambda g: ratings(g, 8, 3, 1, unknown=0.4),
     "all-known": lambda g: ratings(g, 5, 4, 2, unknown=0.0),
     "k-full": lambda g: ratings(g, 4, 6, 4),
     "integers": lambda g: (lambda R, mask, k: (R.astype(int).tolist(), mask, k))(*ratings(g, 5, 5, 2)),
 }
+
+
+def fill_mistake(got, M, mask, k, scale) -> str | None:
+    """The unknown entries filled with the wrong value, or the mask ignored or read backwards."""
+    candidates = [("low_rank.fill_mean_of_all", truncation(np.where(mask, M, np.mean(M)), k)),
+                  ("low_rank.fill_zero", truncation(np.where(mask, M, 0.0), k)),
+                  ("low_rank.fill_mask_ignored", truncation(M, k))]
+    if np.any(~mask):
+        candidates.append(("low_rank.fill_mask_inverted", truncation(np.where(~mask, M, np.mean(M[~mask])), k)))
+    return checks.near_miss(got, truncation(np.where(mask, M, np.mean(M[mask])), k), candidates, LOOSE * scale)
 
 
 @pytest.mark.function("fill_and_predict")
@@ -280,8 +372,11 @@ def test_fill_and_predict(learner, seed, case):
     mu = float(np.mean(M[mask]))
     F = np.where(mask, M, mu)
     s = svd(F)[1]
-    R_hat = checks.array(learner.fill_and_predict(R, mask, k), "R_hat", M.shape)
-    check_rank(R_hat, k, s[0], "R_hat")
-    checks.close(R_hat, truncation(F, k), "R_hat", tol=1e-9, scale=s[0],
-                 what=f"the rank-{k} truncated SVD of R with each unknown entry (mask False) set to "
-                      f"μ = {mu:.5g}, the mean of the {int(np.sum(mask))} known entries R[mask]")
+    got = learner.fill_and_predict(R, mask, k)
+    try:
+        R_hat = checks.array(got, "R_hat", M.shape)
+        check_rank(R_hat, k, s[0], "R_hat")
+        checks.close(R_hat, truncation(F, k), "R_hat", tol=1e-9, scale=s[0], code="low_rank.fill_predict",
+                     k=k, mu=mu, known=int(np.sum(mask)))
+    except Wrong as wrong:
+        raise wrong.naming(fill_mistake(got, M, mask, k, s[0]))
