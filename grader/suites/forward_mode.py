@@ -62,7 +62,7 @@ def judge(expr: str, report: dict, val: float, deriv: float, notes=(), mistakes=
             return Problem(Feedback("forward_mode.attribute_not_number", {"expr": expr, "key": key,
                                                                           "type": report[key]}, None, notes))
     got, want = np.array([report["val"], report["deriv"]]), np.array([val, deriv])
-    bad = np.abs(got - want) > tol * np.maximum(1.0, np.abs(want))
+    bad = ~(np.abs(got - want) <= tol * np.maximum(1.0, np.abs(want)))  # NaN is bad too
     if not np.any(bad):
         return None
     numbers = [(m, v) for m, v in mistakes if not isinstance(v, str)]
@@ -114,7 +114,10 @@ CONSTRUCT = {
 }
 
 
+# The right answer echoes the arguments, which a Dual whose operators ignore their operands also does:
+# construction counts once the operator tests pass.
 @pytest.mark.function("Dual")
+@pytest.mark.gated
 @pytest.mark.parametrize("case", CONSTRUCT)
 def test_dual_construct(learner, seed, case):
     args = CONSTRUCT[case](cases.rng(seed, "Dual", "construct", case))
