@@ -3,7 +3,9 @@
 Scenarios evaluate expressions on the learner's ``Dual`` and report, for each
 one, what came back as plain data: ``{"val": v, "deriv": d}`` for a Dual,
 ``{"number": v}`` for a plain number, ``{"other": type name}`` for anything
-else, or ``{"error": "TypeError: … (forward_mode.py:12)"}`` if it raised.
+else, or ``{"error": "TypeError: …", "type": "TypeError", "frames": [[file,
+line, function, text], …]}`` (the learner's frames, innermost last) if it
+raised. A val or deriv that is not a real number comes back as its type name.
 Every expression gets fresh operands, and a failure is reported rather than
 raised, so the suite can name the wrong operator and list the right ones.
 The first Dual of each scenario is built outside the guard: the stub's
@@ -15,6 +17,7 @@ The factories ``scalar_fn`` and ``vector_fn`` build the ``f`` handed to
 here: the suite computes those.
 """
 
+import linecache
 import os
 import traceback
 
@@ -83,17 +86,20 @@ def _number(v):
         v = v.item()
     if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
         return float(v)
-    return f"a {type(v).__name__}"
+    return type(v).__name__
 
 
-def _error(exc: Exception) -> str:
+def _error(mod, exc: Exception) -> dict:
+    """The exception as Python prints it, its nearest built-in class, and the learner's frames."""
     try:
         text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     except Exception:  # an exception whose __str__ fails
         text = type(exc).__name__
-    frames = traceback.extract_tb(exc.__traceback__)
-    where = f" ({os.path.basename(frames[-1].filename)}:{frames[-1].lineno})" if frames else ""
-    return text[:300] + where
+    mine = os.path.abspath(getattr(mod, "__file__", None) or "?")
+    frames = [[os.path.basename(f.filename), f.lineno, f.name, linecache.getline(f.filename, f.lineno).strip()]
+              for f in traceback.extract_tb(exc.__traceback__) if os.path.abspath(f.filename) == mine]
+    builtin = next(c.__name__ for c in type(exc).__mro__ if c.__module__ == "builtins")
+    return {"error": text[:300], "type": builtin, "frames": frames[-4:]}
 
 
 def _dual(d) -> dict:
@@ -104,7 +110,7 @@ def _report(mod, thunk) -> dict:
     try:
         out = thunk()
     except Exception as exc:
-        return {"error": _error(exc)}
+        return _error(mod, exc)
     if isinstance(out, mod.Dual):
         return _dual(out)
     value = _number(out)

@@ -5,14 +5,16 @@ learner's ``Var``, runs its ``backward()`` and reports what came out (values,
 grads, exceptions, how often backward() ran) as plain data. Expressions are
 named by the code they run, so the suite can quote them to the learner.
 
-A result of a single attempt is ``{"ok": value}``, ``{"error": text}`` (the
-exception and where in the learner's file it was raised) or
-``{"not_implemented": "<method> (<file>:<line>)"}``; numbers a learner stored in ``.data`` or
-``.grad`` come back as floats, anything else as a description string.
+A result of a single attempt is ``{"ok": value}``, ``{"error": "TypeError: …",
+"type": nearest built-in class, "frames": [[file, line, function, text], …]}``
+(the learner's frames, innermost last) or ``{"not_implemented": [file, line,
+method]}``; numbers a learner stored in ``.data`` or ``.grad`` come back as
+floats, anything else as the name of its type.
 """
 
 from __future__ import annotations
 
+import linecache
 import os
 import traceback
 
@@ -77,16 +79,12 @@ EXPRESSIONS = {
 
 
 def _number(value):
-    """A float for anything numeric the learner stored; a description otherwise."""
+    """A float for anything numeric the learner stored; the name of its type otherwise."""
     if isinstance(value, np.ndarray) and value.ndim == 0:
         value = value.item()
     if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_)):
         return float(value)
-    try:
-        text = repr(value)
-    except Exception:
-        text = "?"
-    return f"a {type(value).__name__} ({text[:60] + ' …' if len(text) > 60 else text})"
+    return type(value).__name__
 
 
 def _plain(value):
@@ -100,14 +98,18 @@ def _plain(value):
 
 
 def _failure(learner, exc: Exception) -> dict:
-    """The exception, and the innermost line of the learner's file it passed through."""
+    """The exception as Python prints it, its nearest built-in class, and the learner's frames it passed through."""
     mine = os.path.abspath(getattr(learner, "__file__", None) or "?")
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if os.path.abspath(f.filename) == mine]
-    where = f"{os.path.basename(mine)}:{frames[-1].lineno}" if frames else ""
+    frames = [[os.path.basename(f.filename), f.lineno, f.name, linecache.getline(f.filename, f.lineno).strip()]
+              for f in traceback.extract_tb(exc.__traceback__) if os.path.abspath(f.filename) == mine]
     if isinstance(exc, NotImplementedError):
-        return {"not_implemented": f"{frames[-1].name} ({where})" if frames else "a method"}
-    text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-    return {"error": text[:400] + (f" ({where} in {frames[-1].name})" if frames else "")}
+        return {"not_implemented": frames[-1][:3] if frames else None}
+    try:
+        text = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    except Exception:  # an exception whose __str__ fails
+        text = type(exc).__name__
+    builtin = next(c.__name__ for c in type(exc).__mro__ if c.__module__ == "builtins")
+    return {"error": text[:400], "type": builtin, "frames": frames[-4:]}
 
 
 def _attempt(learner, action):
@@ -132,7 +134,7 @@ def expressions(learner, items):
             continue
         out = made["ok"]
         if not isinstance(out, learner.Var):
-            results.append({"error": f"the result is {_number(out)}, not a Var", "stage": "forward"})
+            results.append({"not_var": _number(out), "stage": "forward"})
             continue
         ran = _attempt(learner, out.backward)
         if "ok" not in ran:
