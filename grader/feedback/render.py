@@ -15,7 +15,7 @@ specs for what feedback needs (the rest are Python's own, e.g. ``{err:.2g}``):
 =================  ===================================================
 
 A value that spans several lines is indented under the column where it
-starts. A failure whose params hold ``got`` and ``expected`` ends with the
+starts, or, when that column is far right, starts a line of its own. A failure whose params hold ``got`` and ``expected`` ends with the
 one got/expected block (``block.got_expected_*``) unless its template shows
 ``got`` itself; a recognised ``mistake`` ends it with ``block.likely_mistake``.
 """
@@ -32,6 +32,8 @@ from grader.feedback import catalog
 from grader.feedback.model import Call, Feedback, Frame
 
 DEFAULT_LANG = "en"
+WIDE_COLUMN = 40   # a multi-line value that would start right of this column goes on a line of its own ...
+HANGING = 4        # ... indented this far
 _formatter = string.Formatter()
 
 
@@ -52,7 +54,11 @@ def fill(template: str, params: dict) -> str:
         if conversion:
             value = _formatter.convert_field(value, conversion)
         text = _format(value, spec or "", params, column)
-        if "\n" in text and not isinstance(value, np.ndarray):
+        if "\n" in text and column > WIDE_COLUMN and not isinstance(value, str):
+            column = HANGING  # a block that would hang from far right starts a line of its own
+            out[-1] = out[-1].rstrip(" ")
+            text = "\n" + " " * column + _format(value, spec or "", params, column)
+        elif "\n" in text and not isinstance(value, np.ndarray):
             text = text.replace("\n", "\n" + " " * column)
         out.append(text)
         column = _advance(column, text)
