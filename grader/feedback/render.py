@@ -58,7 +58,7 @@ def fill(template: str, params: dict) -> str:
             column = HANGING  # a block that would hang from far right starts a line of its own
             out[-1] = out[-1].rstrip(" ")
             text = "\n" + " " * column + _format(value, spec or "", params, column)
-        elif "\n" in text and not isinstance(value, np.ndarray):
+        elif "\n" in text and isinstance(value, str):  # arrays and containers indent themselves
             text = text.replace("\n", "\n" + " " * column)
         out.append(text)
         column = _advance(column, text)
