@@ -233,8 +233,14 @@ def gradient_names(keys) -> list:
     return [f"d{k}" for k in keys]
 
 
-MULTIPLES = {"backward_missing_scale": lambda root: root, "scale_twice": lambda root: 1 / root,
-             "sign_flipped": lambda root: -1.0}
+MULTIPLES = {"attention.backward_missing_scale": lambda root: root, "attention.scale_twice": lambda root: 1 / root,
+             "attention.sign_flipped": lambda root: -1.0}  # mistake -> λ, from √(head width)
+WRONG_BACKWARDS = {"attention.elementwise": "elementwise", "attention.dK_not_transposed": "dK_not_transposed",
+                   "attention.dV_not_transposed": "dV_not_transposed"}  # mistake -> gradients(mistake=…)
+MISSING_PATHS = {"attention.input_without_q_path": "Q", "attention.input_without_k_path": "K",
+                 "attention.input_without_v_path": "V"}
+ADVICE = {"W_O": "attention.advice_W_O", "W_V": "attention.advice_W_V", "W_Q": "attention.advice_W_Q",
+          "W_K": "attention.advice_W_K"}
 
 
 def gradient_mistake(first, got, closed, wrong_backwards, layer) -> str | None:
@@ -242,14 +248,14 @@ def gradient_mistake(first, got, closed, wrong_backwards, layer) -> str | None:
     (``wrong_backwards``: mistake -> its closed-form gradients), then the input's missing paths."""
     lam = oracles.multiple(got, closed[first], 1e-6)
     if lam is not None:
-        return next((f"attention.{m}" for m, value in MULTIPLES.items()
+        return next((m for m, value in MULTIPLES.items()
                      if np.isclose(lam, value(np.sqrt(layer.width)), rtol=1e-6)), None)
     allowed = 1e-8 * max(np.max(np.abs(closed[first])), 1e-300)
-    near = [(f"attention.{m}", grads[first]) for m, grads in wrong_backwards().items()]
+    near = [(m, grads[first]) for m, grads in wrong_backwards().items()]
     if first == layer.inp:
         paths, total = closed["paths"], closed[layer.inp]
         near += [("attention.input_without_residual", total - paths["residual"]),
-                 *[(f"attention.input_without_{p.lower()}_path", total - paths[p]) for p in "QKV"]]
+                 *[(m, total - paths[p]) for m, p in MISSING_PATHS.items()]]
     return checks.near_miss(got, closed[first], near, allowed)
 
 
@@ -259,11 +265,11 @@ def advice(first, wrong, layer) -> Feedback:
     if first == "W_V" and {"W_Q", "W_K"} & set(wrong):
         return Feedback("attention.advice_behind_O", params)
     if first in ("W_O", "W_V"):
-        return Feedback(f"attention.advice_{first}", params)
+        return Feedback(ADVICE[first], params)
     if {"W_Q", "W_K"} <= set(wrong):
         return Feedback("attention.advice_Q_and_K", params)
     if first in ("W_Q", "W_K"):
-        return Feedback(f"attention.advice_{first}", params)
+        return Feedback(ADVICE[first], params)
     return Feedback("attention.advice_input", params)
 
 
@@ -408,8 +414,7 @@ def test_attention_backward(learner, seed, case):
             return False
 
     def wrong_backwards():
-        return {m: gradients(G, H, *W, causal=causal, mistake=m)
-                for m in ("elementwise", "dK_not_transposed", "dV_not_transposed")}
+        return {m: gradients(G, H, *W, causal=causal, mistake=v) for m, v in WRONG_BACKWARDS.items()}
 
     check_gradients(grads, central_differences(loss, x), gradients(G, H, *W, causal=causal), layer,
                     "central differences of L = Σ out ⊙ dout", layer_called(inputs, causal, G),
@@ -535,8 +540,7 @@ def test_mha_backward(learner, seed, case):
             return False
 
     def wrong_backwards():
-        return {m: gradients(G, Xf, *W, n_heads, causal, inp="X", mistake=m)
-                for m in ("elementwise", "dK_not_transposed", "dV_not_transposed")}
+        return {m: gradients(G, Xf, *W, n_heads, causal, inp="X", mistake=v) for m, v in WRONG_BACKWARDS.items()}
 
     x = {"X": Xf, **dict(zip(SHOWN, W))}
     check_gradients(grads, central_differences(loss, x), gradients(G, Xf, *W, n_heads, causal, inp="X"), layer,
