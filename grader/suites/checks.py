@@ -176,3 +176,27 @@ def first_wrong(items, *, code: str = "check.first_wrong", mistake: str | None =
             exc.feedback = dataclasses.replace(exc.feedback, notes=exc.feedback.notes + (
                 Feedback("check.also_wrong", {"names": wrong[1:]}),))
         raise
+
+
+# --- near misses whose answers hold inf or NaN (added for softmax and attention) ---------------
+
+def same_special(a, b, allowed: float) -> bool:
+    """Like ``same``, but ±inf and NaN count as equal to themselves: an overflowing near miss
+    (exp(1000) = inf, inf/inf = NaN) is recognised by where its non-finite entries are."""
+    try:
+        a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    if a.shape != b.shape:
+        return False
+    finite = np.isfinite(b)
+    if not np.array_equal(np.isfinite(a), finite):
+        return False
+    special = (a[~finite] == b[~finite]) | (np.isnan(a[~finite]) & np.isnan(b[~finite]))
+    return bool(np.all(special)) and bool(np.max(np.abs(a[finite] - b[finite]), initial=0.0) <= allowed)
+
+
+def near_miss_special(got, expected, candidates, allowed: float) -> str | None:
+    """``near_miss`` compared with ``same_special``; a candidate may be None (not applicable here)."""
+    return next((mistake for mistake, value in candidates if value is not None
+                 and same_special(got, value, allowed) and not same_special(expected, value, allowed)), None)
