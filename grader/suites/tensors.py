@@ -118,7 +118,8 @@ def test_einsum_spec(learner, seed, name):
 
 
 @pytest.mark.function("einsum_spec")
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.gated) for n in ("hadamard", "matrix_multiply", "")])
+@pytest.mark.gated  # ValueError is the right answer whatever the unknown name
+@pytest.mark.parametrize("name", ["hadamard", "matrix_multiply", ""])
 def test_einsum_spec_unknown_name(learner, name):
     raised = learner.raises("einsum_spec", name)
     if raised is None:
@@ -221,9 +222,9 @@ def test_vec_AXB(learner, seed, case):
     got = checks.array(learner.vec_AXB(A, X, B), "vec_AXB(A, X, B)", expected.shape)
     scale = magnitude(np.abs(A) @ np.abs(X) @ np.abs(B))
     mistake = checks.near_miss(got, expected, [
-        ("tensors.vec_AXB_row_major", product.reshape(-1)),
-        ("tensors.vec_AXB_kron_swapped", np.kron(A, B.T) @ X.T.reshape(-1))], TOL * scale)
-    checks.close(got, expected, "vec_AXB(A, X, B)", tol=TOL, scale=scale, code="tensors.vec_AXB", mistake=mistake)
+        ("tensors.vec_axb_row_major", product.reshape(-1)),
+        ("tensors.vec_axb_kron_swapped", np.kron(A, B.T) @ X.T.reshape(-1))], TOL * scale)
+    checks.close(got, expected, "vec_AXB(A, X, B)", tol=TOL, scale=scale, code="tensors.vec_axb", mistake=mistake)
 
 
 # --- matrix_chain_order ------------------------------------------------------------

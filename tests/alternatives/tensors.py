@@ -59,7 +59,7 @@ def vec_AXB(A, X, B):
 def matrix_chain_order(dims):
     dims = tuple(int(d) for d in dims)
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def best(i, j):
         if i == j:
             return 0, i
