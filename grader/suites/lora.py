@@ -9,13 +9,18 @@ clear gap σᵣ > σᵣ₊₁, so the approximation is unique), and the balance
 BᵀB = A Aᵀ = Σᵣ, which holds for every choice of signs of the singular pairs.
 Every case has r ≥ 2 and alpha ∉ {1, r, r²} unless it tests those on purpose,
 so a missing or inverted alpha/r changes the answer. Tolerances are relative
-to the magnitude of the data.
+to the magnitude of the data. A failure names the known mistake its numbers
+fit: each candidate is what that mistake returns on the same input.
+
+lora_from_delta also meets numerically rank-deficient updates (a product of
+thin factors, duplicated columns) with r above their rank: the singular
+values past the rank are at rounding level (≈1e-17·σ₁), not 0, and a factor
+built by dividing by σ amplifies rounding noise there.
 """
 
 import numpy as np
 import pytest
 
-from grader import fmt
 from grader.outcomes import Wrong
 from grader.suites import cases, checks, oracles
 
@@ -64,19 +69,16 @@ def test_lora_forward(learner, seed, case):
     expected = forward(x, W, A, B, alpha)
     got = checks.array(learner.lora_forward(x, W, A, B, alpha), "y", expected.shape)
     frozen, adapter = xf @ Wf.T, xf @ Af.T @ Bf.T
-    scale = float(np.max(np.abs(forward(*map(np.abs, (xf, Wf, Af, Bf)), abs(alpha)))))
-    allowed = 1e-12 * max(scale, 1e-300)
+    scale = max(float(np.max(np.abs(forward(*map(np.abs, (xf, Wf, Af, Bf)), abs(alpha))))), 1e-300)
     mistake = checks.near_miss(got, expected, [
-        ("x Wᵀ + x Aᵀ Bᵀ: the adapter path lacks its scale alpha/r", frozen + adapter),
-        (f"x Wᵀ + alpha·x Aᵀ Bᵀ: the scale is alpha/r = {alpha}/{r}, not alpha", frozen + alpha * adapter),
-        ("x Wᵀ + alpha·r·x Aᵀ Bᵀ: the scale is alpha/r, not alpha·r", frozen + alpha * r * adapter),
-        ("x Wᵀ + (r/alpha)·x Aᵀ Bᵀ: the scale is alpha/r, not r/alpha", frozen + r / alpha * adapter),
-        ("only the adapter path: the frozen x Wᵀ is missing", alpha / r * adapter),
-        ("only the frozen path x Wᵀ: the adapter (alpha/r)·x Aᵀ Bᵀ is missing", frozen),
-    ], allowed)
-    if mistake:
-        raise Wrong(f"y is {mistake}.\n  got      {fmt.array(got, 11)}\n  expected {fmt.array(expected, 11)}")
-    checks.close(got, expected, "y", tol=1e-12, scale=scale, what="x Wᵀ + (alpha/r)·x Aᵀ Bᵀ with r = A.shape[0]")
+        ("lora.forward_scale_missing", frozen + adapter),
+        ("lora.forward_scale_alpha", frozen + alpha * adapter),
+        ("lora.forward_scale_alpha_times_r", frozen + alpha * r * adapter),
+        ("lora.forward_scale_inverted", frozen + r / alpha * adapter),
+        ("lora.forward_frozen_missing", alpha / r * adapter),
+        ("lora.forward_adapter_missing", frozen),
+    ], 1e-12 * scale)
+    checks.close(got, expected, "y", tol=1e-12, scale=scale, code="lora.forward", mistake=mistake, alpha=alpha, r=r)
 
 
 # --- lora_backward -----------------------------------------------------------------
@@ -92,14 +94,25 @@ def numerical_gradients(dy, x, W, A, B, alpha, h=1e-3) -> dict:
             for name, value in args.items()}
 
 
-SHAPE_NAMES = {"A": "A (r, d_in)", "B": "B (d_out, r)", "x": "x (N, d_in)"}
-
-
 def gradient_array(value, key, shape) -> np.ndarray:
+    name = f'lora_backward(...)["{key}"]'
     if isinstance(value, np.ndarray) and value.ndim == 2 and value.shape == shape[::-1] != shape:
-        raise Wrong(f"lora_backward's \"{key}\" has shape {value.shape}; a gradient has the shape of its variable, "
-                    f"{SHAPE_NAMES[key]} = {shape}. You return its transpose: check the order of the product.")
-    return checks.array(value, f'lora_backward(...)["{key}"]', shape)
+        raise Wrong("check.shape", name=name, shape=value.shape, expected_shape=shape,
+                    mistake="lora.gradient_transposed", key=key)
+    return checks.array(value, name, shape)
+
+
+def backward_mistake(key, got, expected, frozen_path, c, r, allowed) -> str | None:
+    """The known mistake that the first wrong gradient fits."""
+    scalings = [("lora.backward_scale_missing", 1 / c), ("lora.backward_scale_alpha", r),
+                ("lora.backward_scale_alpha_times_r", r * r), ("lora.backward_scale_twice", c)]
+    if key == "x":
+        adapter_path = expected - frozen_path
+        candidates = [("lora.dx_without_frozen_path", adapter_path), ("lora.dx_without_adapter_path", frozen_path)]
+        candidates += [(mistake, frozen_path + f * adapter_path) for mistake, f in scalings]
+    else:
+        candidates = [(mistake, f * expected) for mistake, f in scalings]
+    return checks.near_miss(got, expected, candidates, allowed)
 
 
 @pytest.mark.function("lora_backward")
@@ -112,48 +125,26 @@ def test_lora_backward(learner, seed, case):
     got = checks.mapping(learner.lora_backward(dy, x, W, A, B, alpha), ("A", "B", "x"), "lora_backward")
     expected = numerical_gradients(dy, x, W, A, B, alpha)
     got = {key: gradient_array(got[key], key, expected[key].shape) for key in "ABx"}
-    magnitude = max(float(np.max(np.abs(v))) for v in expected.values())
-    allowed = 1e-8 * magnitude
+    allowed = 1e-8 * max(float(np.max(np.abs(v))) for v in expected.values())
     wrong = [key for key in "ABx" if not checks.same(got[key], expected[key], allowed)]
     if not wrong:
         return
-    right = [key for key in "ABx" if key not in wrong]
-    quoted = lambda keys: " and ".join(", ".join(f'"{k}"' for k in keys).rsplit(", ", 1))  # noqa: E731
-    lead = (f"lora_backward's {quoted(wrong)} {'are' if len(wrong) > 1 else 'is'} wrong; "
-            + (f"{quoted(right)} {'match' if len(right) > 1 else 'matches'}." if right else "none of them matches."))
     key = wrong[0]
-    c = alpha / r
-    scalings = [("without the scale alpha/r", 1 / c), ("scaled by alpha instead of alpha/r", r),
-                ("scaled by alpha·r instead of alpha/r", r * r), ("scaled by (alpha/r)², the scale applied twice", c)]
-    frozen_path = dy @ Wf
-    adapter_path = expected["x"] - frozen_path
-    if key == "x":
-        candidates = [("without the frozen path: W gets no gradient, but x still reaches y through x Wᵀ, "
-                       "so dx = dy W + (the adapter's part)", adapter_path),
-                      ("without the adapter path: dx also has the part through x Aᵀ Bᵀ", frozen_path)]
-        candidates += [(f"dy W + its adapter part {label}", frozen_path + f * adapter_path) for label, f in scalings]
-    else:
-        candidates = [(f"the gradient {label}", f * expected[key]) for label, f in scalings]
-    mistake = checks.near_miss(got[key], expected[key], candidates, allowed)
-    if mistake:
-        raise Wrong(f"{lead} \"{key}\" is {mistake}.\n  got      {fmt.array(got[key], 11)}\n"
-                    f"  expected {fmt.array(expected[key], 11)}")
-    try:
-        checks.close(got[key], expected[key], f'lora_backward(...)["{key}"]', tol=1e-8, scale=magnitude,
-                     what="compared with central differences of L = Σ y ⊙ dy")
-    except Wrong as exc:
-        raise Wrong(f"{lead} {exc.message}") from None
+    mistake = backward_mistake(key, got[key], expected[key], dy @ Wf, alpha / r, r, allowed)
+    checks.first_wrong([("d" + k, got[k], expected[k], allowed) for k in "ABx"], code="lora.backward",
+                       mistake=mistake, key=key, alpha=alpha, r=r)
 
 
 @pytest.mark.function("lora_backward")
+@pytest.mark.gated
 def test_lora_backward_W_frozen(learner, seed):
     x, W, A, B, alpha = LAYERS["non-square"](cases.rng(seed, "lora", "non-square"))
     dy = cases.rng(seed, "lora_backward", "non-square").standard_normal(np.shape(forward(x, W, A, B, alpha)))
     got = checks.mapping(learner.lora_backward(dy, x, W, A, B, alpha), ("A", "B", "x"), "lora_backward")
     if "W" in got:
-        raise Wrong("lora_backward returned a \"W\" entry. In LoRA the weights W are frozen (SPEC: no gradient for "
-                    "W): training updates only A and B, and computing dW = dyᵀ x costs the full d_out × d_in work "
-                    "that LoRA exists to avoid. Return only \"A\", \"B\" and \"x\".")
+        dW = dy.T @ np.asarray(x, dtype=float)
+        raise Wrong("lora.w_frozen", mistake="lora.w_gradient_returned" if checks.same(got["W"], dW, 1e-8 * np.max(
+            np.abs(dW))) else None)
 
 
 # --- lora_from_delta ---------------------------------------------------------------
@@ -172,6 +163,13 @@ def integer_delta(g, m, n, r) -> list:
             return D.tolist()
 
 
+def duplicated_columns(g, m, rank, copies) -> np.ndarray:
+    """m × rank·copies, each of ``rank`` random columns repeated with another scale: rank ``rank``,
+    its other singular values at rounding level."""
+    base = g.standard_normal((m, rank))
+    return np.hstack([base * g.uniform(0.5, 2.0, rank) for _ in range(copies)])
+
+
 # name -> (delta_W, r)
 DELTAS = {
     "tall": lambda g: (spread(g, 8, 5), 2),
@@ -180,6 +178,8 @@ DELTAS = {
     "r=1": lambda g: (spread(g, 5, 7), 1),
     "r=min(d_out, d_in)": lambda g: (spread(g, 7, 4), 4),
     "exactly-rank-r": lambda g: (g.standard_normal((6, 2)) @ g.standard_normal((2, 8)), 2),
+    "rank-2-product-r=3": lambda g: (g.standard_normal((6, 2)) @ g.standard_normal((2, 8)), 3),
+    "duplicated-columns-r=4": lambda g: (duplicated_columns(g, 7, 3, 2), 4),
     "small-update-1e-4": lambda g: (1e-4 * spread(g, 9, 6), 2),
     "integers": lambda g: (integer_delta(g, 5, 6, 2), 2),
 }
@@ -192,8 +192,8 @@ def learner_factors(learner, seed, case):
     d_out, d_in = D.shape
     A, B = checks.values(learner.lora_from_delta(delta, r), ("A", "B"), "lora_from_delta")
     if isinstance(A, np.ndarray) and isinstance(B, np.ndarray) and A.shape == (d_out, r) and B.shape == (r, d_in):
-        raise Wrong(f"lora_from_delta returned B first: the first value has shape {A.shape}, the shape of B. "
-                    "SPEC's order is (A, B), A of shape (r, d_in) and B of shape (d_out, r).")
+        raise Wrong("lora.factor_shapes", shape_A=A.shape, shape_B=B.shape, expected_A=(r, d_in),
+                    expected_B=(d_out, r), mistake="lora.factors_swapped")
     A, B = checks.array(A, "A", (r, d_in)), checks.array(B, "B", (d_out, r))
     return D, r, np.linalg.svd(D, compute_uv=False), A, B
 
@@ -206,18 +206,28 @@ def test_lora_from_delta_product(learner, seed, case):
     Ur, sr, Vr = U[:, :r], s[:r], Vt[:r]
     expected = (Ur * sr) @ Vr
     got = B @ A
-    allowed = 1e-9 * s[0]
     mistake = checks.near_miss(got, expected, [
-        ("U_r Σ_r^{1/2} V_rᵀ: Σ_r^{1/2} appears in only one factor", (Ur * np.sqrt(sr)) @ Vr),
-        ("U_r V_rᵀ: the singular values are missing", Ur @ Vr),
-        ("U_r Σ_r² V_rᵀ: each factor carries all of Σ_r", (Ur * sr ** 2) @ Vr),
-        ("built from the r SMALLEST singular triplets", (U[:, -r:] * s[-r:]) @ Vt[-r:]),
-    ], allowed)
-    if mistake:
-        raise Wrong(f"B @ A is {mistake}; Eckart–Young's best rank-{r} approximation is U_r Σ_r V_rᵀ "
-                    f"(σ = {fmt.array(sr)}).")
-    checks.close(got, expected, "B @ A", tol=1e-9, scale=s[0],
-                 what=f"it should be U_r Σ_r V_rᵀ, the best rank-{r} approximation of delta_W (truncated SVD)")
+        ("lora.sqrt_sigma_in_one_factor", (Ur * np.sqrt(sr)) @ Vr),
+        ("lora.sigma_missing", Ur @ Vr),
+        ("lora.sigma_squared", (Ur * sr ** 2) @ Vr),
+        ("lora.smallest_triplets", (U[:, -r:] * s[-r:]) @ Vt[-r:]),
+    ], 1e-9 * s[0])
+    checks.close(got, expected, "B @ A", tol=1e-9, scale=s[0], code="lora.product", mistake=mistake, r=r, sigma=sr)
+
+
+BALANCE_TOL = 1e-10  # × σ₁; an SVD-based answer is good to ~1e-15
+
+
+def balance_mistake(gram_A, gram_B, s, r, rank) -> str | None:
+    """All of Σ_r in one factor, or noise from dividing by σ ≈ 0 in the directions past the rank."""
+    sigma, allowed = np.diag(s[:r]), BALANCE_TOL * s[0]
+    if checks.same(gram_B, sigma ** 2, allowed) and checks.same(gram_A, np.eye(r), 1e-9):
+        return "lora.sigma_all_in_b"
+    if checks.same(gram_A, sigma ** 2, allowed) and checks.same(gram_B, np.eye(r), 1e-9):
+        return "lora.sigma_all_in_a"
+    if rank < r and all(checks.same(G[:rank, :rank], sigma[:rank, :rank], allowed) for G in (gram_A, gram_B)):
+        return "lora.no_cutoff"
+    return None
 
 
 @pytest.mark.function("lora_from_delta")
@@ -225,19 +235,12 @@ def test_lora_from_delta_product(learner, seed, case):
 def test_lora_from_delta_balanced(learner, seed, case):
     D, r, s, A, B = learner_factors(learner, seed, case)
     sigma = np.diag(s[:r])
-    allowed = 1e-9 * s[0]
     gram_B, gram_A = B.T @ B, A @ A.T
-    if checks.same(gram_B, sigma ** 2, allowed) and checks.same(gram_A, np.eye(r), 1e-9):
-        raise Wrong("B holds all of Σ_r (BᵀB = Σ_r², A Aᵀ = I): the factors are not balanced. "
-                    "Give each half: B = U_r Σ_r^{1/2}, A = Σ_r^{1/2} V_rᵀ.")
-    if checks.same(gram_A, sigma ** 2, allowed) and checks.same(gram_B, np.eye(r), 1e-9):
-        raise Wrong("A holds all of Σ_r (A Aᵀ = Σ_r², BᵀB = I): the factors are not balanced. "
-                    "Give each half: B = U_r Σ_r^{1/2}, A = Σ_r^{1/2} V_rᵀ.")
+    rank = int(np.sum(s[:r] > max(D.shape) * np.finfo(float).eps * s[0]))  # σ at rounding level count as 0
+    mistake = balance_mistake(gram_A, gram_B, s, r, rank)
     for name, gram in (("BᵀB", gram_B), ("A Aᵀ", gram_A)):
-        if not checks.same(gram, sigma, allowed):
-            checks.close(gram, sigma, name, tol=1e-9, scale=s[0],
-                         what=f"balanced factors have BᵀB = A Aᵀ = Σ_r = diag({fmt.array(s[:r])}), "
-                              "the top singular values in descending order")
+        checks.close(gram, sigma, name, tol=BALANCE_TOL, scale=s[0], code="lora.balanced", mistake=mistake,
+                     sigma=s[:r], r=r, rank=rank)
 
 
 # --- lora_param_count --------------------------------------------------------------
@@ -248,12 +251,14 @@ PARAM_COUNTS = [(4096, 4096, 8), (768, 3072, 16), (3, 10, 2), (1, 1, 1), (5, 2, 
 @pytest.mark.function("lora_param_count")
 @pytest.mark.parametrize("d_out, d_in, r", PARAM_COUNTS)
 def test_lora_param_count(learner, d_out, d_in, r):
-    got = checks.integer(learner.lora_param_count(d_out, d_in, r), "lora_param_count(d_out, d_in, r)")
+    name = "lora_param_count(d_out, d_in, r)"
     expected = r * (d_in + d_out)
+    got = learner.lora_param_count(d_out, d_in, r)
+    if isinstance(got, float) and got == expected:
+        raise Wrong("check.not_int_float", name=name, type="float", value=got, mistake="lora.count_float")
+    got = checks.integer(got, name)
     if got != expected:
-        why = {d_out * d_in: "d_out·d_in counts the frozen W; the adapter trains only A and B",
-               r * d_out * d_in: "r·d_out·d_in multiplies the dimensions; A and B hold r·d_in and d_out·r numbers",
-               r * d_in: "only A counted; B holds d_out·r more",
-               r * d_out: "only B counted; A holds r·d_in more"}.get(got, "A holds r·d_in numbers and B d_out·r")
-        raise Wrong(f"lora_param_count({d_out}, {d_in}, {r}) returned {got}; expected r·(d_in + d_out) = {expected} "
-                    f"({why}).")
+        mistake = {d_out * d_in: "lora.count_frozen_w", r * d_out * d_in: "lora.count_product",
+                   expected + d_out * d_in: "lora.count_includes_w", r * d_in: "lora.count_only_a",
+                   r * d_out: "lora.count_only_b"}.get(got)
+        raise Wrong("lora.param_count", got=got, expected=expected, d_out=d_out, d_in=d_in, r=r, mistake=mistake)
