@@ -12,7 +12,7 @@ import re
 from grader.feedback import Feedback
 
 STATUSES = ("passed", "failed", "not_implemented", "error", "timeout", "forbidden")
-_CODE = re.compile(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)+")
+_CODE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+")
 
 
 def is_code(text: str) -> bool:
@@ -28,8 +28,8 @@ class Wrong(AssertionError):
     """
 
     def __init__(self, code: str, *, mistake: str | None = None, notes=(), context: bool = True, **params):
-        if not is_code(code):  # a suite not yet converted to codes: its sentence travels as a parameter
-            code, params = "check.text", {"text": code, **params}
+        if not is_code(code):  # a sentence where a code belongs: the suite's bug, not the learner's
+            raise TypeError(f"Wrong takes a feedback code such as 'check.shape', not {code[:60]!r}")
         self.feedback = Feedback(code, params, mistake, tuple(notes))
         self.context = context
         super().__init__(code)
@@ -48,9 +48,7 @@ class SubmissionFault(Exception):
     learner's exceptions so it can report the rest).
     """
 
-    def __init__(self, status: str, feedback: Feedback | str, kind: str = "", frames=(), output: str = ""):
-        if isinstance(feedback, str):  # a suite not yet converted to codes
-            feedback = Feedback("check.text", {"text": feedback})
+    def __init__(self, status: str, feedback: Feedback, kind: str = "", frames=(), output: str = ""):
         super().__init__(feedback.code)
         self.status, self.feedback, self.kind = status, feedback, kind
         self.frames, self.output = tuple(frames), output

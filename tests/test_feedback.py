@@ -14,6 +14,7 @@ from grader.outcomes import Wrong
 from grader.suites import checks
 
 SUITES = Path(__file__).resolve().parents[1] / "grader" / "suites"
+FEEDBACK_CALLS = {"Wrong", "Feedback", "SubmissionFault", "close", "first_wrong", "no_warnings", "naming"}
 
 
 def wrong(fn, *args, **kwargs) -> Feedback:
@@ -67,6 +68,12 @@ def test_a_whole_test_message_has_the_frames_the_call_and_the_output():
     assert "  pseudoinverse.py:67 in pinv" in text and "Called pinv(A) with" in text and "  | hello" in text
 
 
+def test_a_sentence_where_a_code_belongs_is_the_suites_bug():
+    with pytest.raises(TypeError, match="feedback code"):
+        Wrong("s is wrong, got 3")
+    assert Wrong("tensors.vec_AXB").feedback.code == "tensors.vec_AXB"
+
+
 def test_feedback_is_plain_json():
     fb = Feedback("check.close", {"got": np.array([np.inf, 1.0]), "n": np.int64(3), "at": (0,)}, "x.y")
     data = json.loads(json.dumps(fb.plain()))
@@ -83,7 +90,7 @@ def _codes_in(source: str) -> set[str]:
             name = getattr(node.func, "id", getattr(node.func, "attr", ""))
             if name in ("Wrong", "Feedback") and node.args and isinstance(node.args[0], ast.Constant):
                 codes.add(node.args[0].value)
-            for kw in node.keywords:
+            for kw in node.keywords if name in FEEDBACK_CALLS else ():
                 if kw.arg in ("code", "advice") and isinstance(kw.value, ast.Constant):
                     codes.add(kw.value.value)
                 if kw.arg == "mistake" and isinstance(kw.value, ast.Constant) and kw.value.value:

@@ -14,7 +14,7 @@ def outcome(function, status, kind="", test="x", answers=None, gated=False):
     """A test outcome; by default each passed test saw an answer of its own."""
     if answers is None:
         answers = (f"a{next(_answers)}",) if status == "passed" else ()
-    feedback = None if status == "passed" else Feedback("check.text", {"text": "m"})
+    feedback = None if status == "passed" else Feedback("fault.missing", {"module": "t.py"})
     return TestOutcome(f"t.py::test_{function}[{test}]", "t", function, status, kind, feedback,
                        answers=tuple(answers), gated=gated)
 
@@ -40,8 +40,8 @@ def test_topic_status(statuses, expected):
 
 def test_an_import_error_makes_the_topic_an_error():
     result = score_topic(TOPIC, [outcome("f", "error", "import_error"), outcome("g", "error", "import_error")])
-    assert result.status == "error" and result.error.code == "check.text" and result.score == 0
-    assert result.message() == "m"
+    assert result.status == "error" and result.error.code == "fault.missing" and result.score == 0
+    assert result.message().startswith("t.py is missing")
 
 
 def test_missing_tests_cost_their_points_and_never_pass():
