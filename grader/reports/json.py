@@ -22,6 +22,9 @@ def to_dict(report: Report) -> dict:
         "score": report.score,
         "max_score": report.max_score,
         "duration": round(report.duration, 3),
+        "isolation": report.isolation,
+        "suite_hash": report.suite_hash,
+        "tampered": report.tampered,
         "topics": [
             {"id": t.id, "title": t.title, "section": t.section, "score": t.score, "max_score": t.max_score,
              "status": t.status, "message": t.message,

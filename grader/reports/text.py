@@ -46,8 +46,20 @@ def _failure(test, topic_id: str | None = None) -> str:
     return f"  {MARK.get(test.status, '✗')} {where}{test.id}  [{test.status}]\n{_indent(test.message, '      ')}"
 
 
+def isolation_lines(report: Report) -> list[str]:
+    """A warning when the worker ran without namespace isolation, and the verdict on a tampered run."""
+    lines = []
+    if report.isolation.get("warning"):
+        lines.append(click.style(f"Warning: {report.isolation['warning']}. A submission can read and write "
+                                 "whatever your user can; for exams use --isolation require.", fg="yellow"))
+    if report.tampered:
+        lines.append(click.style(f"TAMPERED, scored 0: {report.tampered}", fg="red"))
+    return lines
+
+
 def grade_report(report: Report, numbers: dict[str, int], max_failures: int = 3) -> str:
-    lines = [f"Grading {report.submission}  (seed {report.seed})", ""]
+    tier = report.isolation.get("tier", "unknown")
+    lines = [f"Grading {report.submission}  (seed {report.seed}, isolation: {tier})", *isolation_lines(report), ""]
     lines += [topic_line(t, numbers.get(t.id)) for t in report.topics]
     errors = [t for t in report.topics if t.status == "error"]
     failures = [(t.id, x) for t in report.topics if t.status != "error"
@@ -95,4 +107,5 @@ def check_report(report: Report, hints_left: dict[str, bool]) -> str:
         lines.append("")
     lines.append(f"(seed {report.seed}: `grader check {' '.join(t.id for t in report.topics)} --seed {report.seed}` "
                  "repeats these exact inputs)")
+    lines += isolation_lines(report)
     return "\n".join(lines)
