@@ -26,8 +26,10 @@ import inspect
 import linecache
 import os
 import resource
+import select
 import signal
 import sys
+import time
 import traceback
 import warnings
 
@@ -46,20 +48,53 @@ def _limit(text: str) -> str:
     return text if len(text) <= _MESSAGE_LIMIT else text[:_MESSAGE_LIMIT] + " …"
 
 
+_PLAIN = (str, int, float, bool, type(None))
+_unprintable_types: set[type] = set()     # whose str() ran out of time once: not tried again
+
+
 def _safe_str(obj, seconds: float = 1.0) -> str:
-    """str() of a learner object, cut short when it fails, is huge or does not return within ``seconds``."""
-    def stop(signum, frame):
-        raise TimeoutError
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    """str() of a learner's exception or warning, at most ``_MESSAGE_LIMIT`` characters and ``seconds``.
+
+    A built-in ``__str__`` over plain arguments is called here; anything the
+    learner defined runs in a forked child that is killed after ``seconds``,
+    so a ``__str__`` that never returns (even one that swallows every
+    exception) or builds 50 MB costs at most that, and changes nothing here.
+    """
+    if type(obj).__str__ is BaseException.__str__ and all(type(a) in _PLAIN for a in getattr(obj, "args", ())):
+        return _limit(str(obj))
+    if type(obj) in _unprintable_types:
+        return "<unprintable>"
     try:
-        text = str(obj)
-    except BaseException:  # a learner exception whose __str__ fails or loops
-        text = "<unprintable>"
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-    return _limit(text) if type(text) is str else "<unprintable>"
+        r, w = os.pipe()
+        pid = os.fork()
+    except OSError:  # the learner used up the process budget
+        return "<unprintable>"
+    if pid == 0:
+        os.close(r)
+        try:
+            text = str(obj)
+            data = (text if type(text) is str else "<unprintable>")[:_MESSAGE_LIMIT + 1].encode("utf-8", "replace")
+        except BaseException:
+            data = b"<unprintable>"
+        try:
+            wire.write_all(w, data)
+        finally:
+            os._exit(0)
+    os.close(w)
+    chunks, deadline = [], time.monotonic() + seconds
+    while (remaining := deadline - time.monotonic()) > 0 and select.select([r], [], [], remaining)[0]:
+        chunk = os.read(r, 1 << 16)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    else:
+        chunks = [b"<unprintable>"]
+        if type(obj).__str__ is not BaseException.__str__:
+            _unprintable_types.add(type(obj))
+    os.close(r)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    return _limit(b"".join(chunks).decode("utf-8", "replace"))
 
 
 def _learner_frames(tb) -> list[list]:
@@ -224,8 +259,8 @@ def run(request: dict) -> dict:
         if violations:
             return _exception_answer(None, list(violations))
     answer = {"ok": True, "value": value, "mutated": _mutated(bound, before), "fn_calls": counters,
-              "warnings": [_limit(f"{w.category.__name__}: {_safe_str(w.message)} ({os.path.basename(w.filename)}:{w.lineno})")
-                           for w in caught]}
+              "warnings": [_limit(f"{w.category.__name__}: {_safe_str(w.message)} "
+                                  f"({os.path.basename(w.filename)}:{w.lineno})") for w in caught]}
     return answer
 
 
