@@ -15,6 +15,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import click  # noqa: E402
 
 from grader import curriculum as curriculum_file  # noqa: E402
+from grader import isolation  # noqa: E402
 from grader.progress import Progress  # noqa: E402
 from grader.reports import json as json_report  # noqa: E402
 from grader.reports import text  # noqa: E402
@@ -62,6 +63,19 @@ def _grade(submission: Submission, topics, seed: int | None):
 
 submission_option = click.option("--submission", "-s", default="exercises", show_default=True, metavar="DIR",
                                   help="Folder holding the topic modules.")
+def _isolation(ctx, param, mode):
+    try:
+        return isolation.select(mode)
+    except isolation.IsolationUnavailable as exc:
+        click.echo(f"Error: {exc}", err=True)
+        ctx.exit(2)
+
+
+isolation_option = click.option(
+    "--isolation", type=click.Choice(isolation.MODES), default="auto", show_default=True, callback=_isolation,
+    expose_value=False, is_eager=True,
+    help="auto: namespace sandbox (bubblewrap) where available, else a plain process with a warning; "
+         "require: refuse to grade without the sandbox (exams); off: plain process.")
 seed_option = click.option("--seed", type=int, help="Seed for the random inputs (default: a fresh one; "
                                                     "the report shows it so you can repeat a run).")
 
@@ -94,6 +108,7 @@ def list_topics(submission):
 @click.argument("topics", nargs=-1, callback=_topic_ids)
 @submission_option
 @seed_option
+@isolation_option
 def check(topics, submission, seed):
     """Check TOPICS (default: the first topic you have not passed) and explain what fails.
 
@@ -124,6 +139,7 @@ def check(topics, submission, seed):
 @submission_option
 @click.option("--topic", "-t", "topics", multiple=True, callback=_topic_ids, help="Grade only this topic (repeatable).")
 @seed_option
+@isolation_option
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the report as JSON here.")
 @click.option("--fail-under", type=click.FloatRange(0, 100), metavar="PERCENT",
               help="Exit 1 when the total is below PERCENT of the maximum.")
@@ -163,6 +179,7 @@ def hint(topic, show_all, submission):
 @click.option("--mutants", default=None, metavar="DIR", help="Mutant catalogue [default: SOLUTIONS/mutants].")
 @click.option("--topic", "-t", "topics", multiple=True, callback=_topic_ids, help="Verify only this topic.")
 @seed_option
+@isolation_option
 @click.option("--jobs", "-j", type=click.IntRange(1), help="Gradings run at once [default: one per core].")
 def verify(solutions, exercises, mutants, topics, seed, jobs):
     """Instructor self-check: solutions full marks (two seeds), stubs zero, every mutant loses points."""

@@ -15,6 +15,7 @@ import time
 
 import pytest
 
+from grader import __version__, integrity
 from grader.curriculum import SUITES_DIR, Curriculum, Topic
 from grader.learner import RunState
 from grader.plugin import GraderPlugin
@@ -55,6 +56,7 @@ def grade(submission: Submission, topics: list[Topic], curriculum: Curriculum, s
         raise GraderError(f"no hidden suite for {', '.join(missing)} in {SUITES_DIR}")
     own_pool = pool is None
     pool = pool or WorkerPool(curriculum.forbidden_union(), expected=len(topics))
+    before = integrity.snapshot(submission)
     sandbox = Sandbox(submission.files, pool)
     plugin = GraderPlugin(curriculum, RunState(sandbox, submission.display()), seed)
     out = io.StringIO()
@@ -66,6 +68,13 @@ def grade(submission: Submission, topics: list[Topic], curriculum: Curriculum, s
         sandbox.close()
         if own_pool:
             pool.close()
-    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not plugin.collected:
+    tampered = integrity.changes(before, integrity.snapshot(submission))
+    failed = code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not plugin.collected
+    if failed and not tampered:
         raise GraderError(f"the hidden suites could not run (pytest exit code {int(code)}):\n{out.getvalue()[-3000:]}")
-    return score_run(plugin.outcomes, topics, submission.label, seed, time.monotonic() - start)
+    report = score_run(None if failed else plugin.outcomes, topics, submission.label, seed, time.monotonic() - start)
+    report.isolation, report.grader_version = pool.tier.to_dict(), __version__
+    report.suite_hash = integrity.suite_hash(before)
+    if tampered:
+        integrity.mark_tampered(report, tampered)
+    return report

@@ -1,17 +1,19 @@
 """The trusted side of the boundary: start workers, talk to them, kill them.
 
-A ``WorkerProcess`` is one ``python -I -m grader.worker`` in its own process
-group and its own empty temporary directory. ``request`` sends one frame and
-waits for the answer while reading (and capping) whatever the learner's code
-prints; a deadline is enforced here, in the parent, by killing the group, so
-no ``except BaseException`` in a submission can swallow it. A dead, silent,
-chatty or garbled worker becomes an ``Answer`` with ``ok=False``: a missing
-answer is never a pass.
+A ``WorkerProcess`` is one worker interpreter in its own process group, in
+the isolation tier of ``grader.isolation``: a bubblewrap sandbox with a
+scratch tmpfs as cwd, or a plain process in an empty temporary directory.
+``request`` sends one frame and waits for the answer while reading (and
+capping) whatever the learner's code prints; a deadline is enforced here, in
+the parent, by killing the group, so no ``except BaseException`` in a
+submission can swallow it. A dead, silent, chatty or garbled worker becomes
+an ``Answer`` with ``ok=False``: a missing answer is never a pass.
 
 A ``WorkerPool`` keeps one warm spare (numpy imported, guards installed) so a
 topic or a restart after a crash does not wait for interpreter start-up.
-A ``Sandbox`` is one grading run: one worker per topic module, each holding
-copies of the submission's topic files only.
+A ``Sandbox`` is one grading run: one worker per topic module; the load
+request carries copies of the submission's topic files only, which the worker
+writes into its cwd.
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from grader import wire
+import numpy as np
+
+from grader import isolation, wire
 
 OUTPUT_KEEP = 4000          # characters of learner output kept for feedback
 OUTPUT_LIMIT = 1 << 20      # bytes of learner output per call before the worker is killed
@@ -73,21 +77,29 @@ def _signal_name(number: int) -> str:
 
 
 class WorkerProcess:
-    def __init__(self, init: dict):
-        self.dir = Path(tempfile.mkdtemp(prefix="grader-worker-"))
+    def __init__(self, init: dict, tier: isolation.Tier):
+        self.tier = tier
         req_r, self._req_w = os.pipe()
         self._resp_r, resp_w = os.pipe()
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(self.dir), "TMPDIR": str(self.dir),
+        self._lease = isolation.UidLease() if tier.sandboxed and os.geteuid() == 0 else None
+        if tier.sandboxed:
+            self.dir = None
+            home = isolation.WORK
+            argv = isolation.sandbox_command(isolation.worker_argv(req_r, resp_w), self._lease and self._lease.uid)
+        else:
+            self.dir = Path(tempfile.mkdtemp(prefix="grader-worker-"))
+            home = str(self.dir)
+            argv = [sys.executable, "-I", "-B", "-m", "grader.worker", "--req", str(req_r), "--resp", str(resp_w)]
+        env = {"PATH": "/usr/bin:/bin", "HOME": home, "TMPDIR": home,
                "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
         self.proc = subprocess.Popen(
-            [sys.executable, "-I", "-B", "-m", "grader.worker", "--req", str(req_r), "--resp", str(resp_w)],
-            pass_fds=(req_r, resp_w), cwd=self.dir, env=env, stdin=subprocess.DEVNULL,
+            argv, pass_fds=(req_r, resp_w), cwd=self.dir or "/", env=env, stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
         os.close(req_r)
         os.close(resp_w)
         self._ready = False
         self._pending_output = b""
-        wire.write_all(self._req_w, wire.encode(init))
+        wire.write_all(self._req_w, wire.encode({**init, "nproc": isolation.NPROC if tier.sandboxed else 0}))
 
     def wait_ready(self) -> None:
         if not self._ready:
@@ -177,6 +189,8 @@ class WorkerProcess:
         except subprocess.TimeoutExpired:
             code = None
         self.kill()
+        if code is not None and code > 128 and self.tier.sandboxed:  # bwrap passes on a signal death as 128 + n
+            code = -(code - 128)
         if code is not None and code < 0:
             return Answer(False, "crashed", f"the process was killed by {_signal_name(-code)}", output=_text(output),
                           signal=_signal_name(-code))
@@ -201,7 +215,10 @@ class WorkerProcess:
             except OSError:
                 pass
         self._req_w = self._resp_r = -1
-        shutil.rmtree(self.dir, ignore_errors=True)
+        if self._lease is not None:
+            self._lease.release()
+        if self.dir is not None:
+            shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def _text(data) -> str:
@@ -216,21 +233,26 @@ class WorkerPool:
     so its interpreter and numpy start-up overlap the caller's own.
     """
 
-    def __init__(self, forbidden, memory_mb: int = 1024, file_mb: int = 16, expected: int | None = None):
+    def __init__(self, forbidden, memory_mb: int = 1024, file_mb: int = 16, expected: int | None = None,
+                 tier: isolation.Tier | None = None):
+        self.tier = tier or isolation.current()
         self._init = {"forbidden": sorted(forbidden), "memory_mb": memory_mb, "file_mb": file_mb}
         self._expected = expected
-        self._spare: WorkerProcess | None = WorkerProcess(self._init) if expected != 0 else None
+        self._spare: WorkerProcess | None = self._start() if expected != 0 else None
+
+    def _start(self) -> WorkerProcess:
+        return WorkerProcess(self._init, self.tier)
 
     def take(self) -> WorkerProcess:
         """A started worker; one failed start is retried, a second is a WorkerStartError."""
-        worker = self._spare if self._spare is not None and self._spare.alive else WorkerProcess(self._init)
+        worker = self._spare if self._spare is not None and self._spare.alive else self._start()
         if self._expected is not None:
             self._expected -= 1
-        self._spare = WorkerProcess(self._init) if self._expected is None or self._expected > 0 else None
+        self._spare = self._start() if self._expected is None or self._expected > 0 else None
         try:
             worker.wait_ready()
         except WorkerStartError:
-            worker = WorkerProcess(self._init)
+            worker = self._start()
             worker.wait_ready()
         return worker
 
@@ -259,9 +281,9 @@ class Sandbox:
             self._load_failures[module] = failure
             return failure
         worker = self._pool.take()
-        for name, source in self.files.items():
-            shutil.copyfile(source, worker.dir / f"{name}.py")
-        answer = worker.request({"op": "load", "module": module}, IMPORT_TIMEOUT)
+        files = {f"{name}.py": np.frombuffer(Path(source).read_bytes(), dtype=np.uint8)
+                 for name, source in self.files.items()}
+        answer = worker.request({"op": "load", "module": module, "files": files}, IMPORT_TIMEOUT)
         if not answer.ok:
             worker.kill()
             if answer.kind in DEAD_KINDS:

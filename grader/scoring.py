@@ -86,6 +86,10 @@ class Report:
     seed: int
     topics: list[TopicResult]
     duration: float = 0.0
+    isolation: dict = dataclasses.field(default_factory=dict)  # {"tier": ..., "features": [...]} (grader.isolation)
+    grader_version: str = ""
+    suite_hash: str = ""            # sha256 of the suites and curriculum that judged this run (grader.integrity)
+    tampered: str = ""              # why the run is void (files changed during it), else ""
 
     @property
     def score(self) -> float:

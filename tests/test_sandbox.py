@@ -28,8 +28,11 @@ def hard_exit():
 def soft_exit():
     sys.exit(3)
 def crash():
+    import signal
+    os.kill(os.getpid(), signal.SIGSEGV)
+def use_ctypes():
     import ctypes
-    ctypes.string_at(0)
+    return ctypes.string_at(id(1), 8)
 def aliased(A):
     return aliased_svd(A)[1]
 def caught(A):
@@ -134,6 +137,11 @@ def test_forbidden_call_through_an_alias_captured_at_import(sandbox):
     answer = call(sandbox, "aliased", A, forbid=["numpy.linalg.svd"])
     assert (answer.kind, answer.message) == ("forbidden", "numpy.linalg.svd")
     assert call(sandbox, "aliased", A).ok  # allowed where the function does not forbid it
+
+
+def test_ctypes_is_forbidden_in_learner_code(sandbox):
+    answer = call(sandbox, "use_ctypes")
+    assert (answer.kind, answer.message) == ("forbidden", "ctypes.string_at")
 
 
 def test_forbidden_call_counts_even_when_the_learner_catches_it(sandbox):

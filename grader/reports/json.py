@@ -35,6 +35,9 @@ def to_dict(report: Report, lang: str | None = None) -> dict:
         "score": report.score,
         "max_score": report.max_score,
         "duration": round(report.duration, 3),
+        "isolation": report.isolation,
+        "suite_hash": report.suite_hash,
+        "tampered": report.tampered,
         "topics": [
             {"id": t.id, "title": t.title, "section": t.section, "score": t.score, "max_score": t.max_score,
              "status": t.status, "message": t.message(lang), "tests": [_test(x, lang) for x in t.tests]}

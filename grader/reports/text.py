@@ -60,8 +60,19 @@ def _failure(test, topic_id: str | None = None) -> str:
     return f"  {MARK.get(test.status, '✗')} {where}{test.id}  [{test.status}]\n{_indent(test.message(), '      ')}"
 
 
+def isolation_lines(report: Report) -> list[str]:
+    """A warning when the worker ran without namespace isolation, and the verdict on a tampered run."""
+    lines = []
+    if report.isolation.get("warning"):
+        lines.append(click.style(say("weak_isolation", warning=report.isolation["warning"]), fg="yellow"))
+    if report.tampered:
+        lines.append(click.style(say("tampered", reason=report.tampered), fg="red"))
+    return lines
+
+
 def grade_report(report: Report, numbers: dict[str, int], max_failures: int = 3) -> str:
-    lines = [say("grading", submission=report.submission, seed=report.seed), ""]
+    tier = report.isolation.get("tier", "unknown")
+    lines = [say("grading", submission=report.submission, seed=report.seed, tier=tier), *isolation_lines(report), ""]
     lines += [topic_line(t, numbers.get(t.id)) for t in report.topics]
     errors = [t for t in report.topics if t.status == "error"]
     failures = [(t.id, x) for t in report.topics if t.status != "error"
@@ -112,4 +123,5 @@ def check_report(report: Report, hints_left: dict[str, bool]) -> str:
                 lines.append(say("stuck", topic=t.id))
         lines.append("")
     lines.append(say("repeat", seed=report.seed, topics=" ".join(t.id for t in report.topics)))
+    lines += isolation_lines(report)
     return "\n".join(lines)

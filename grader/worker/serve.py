@@ -1,8 +1,10 @@
 """The untrusted side of the boundary: the only process where submission code runs.
 
 Started by ``grader.sandbox`` as ``python -I -B -m grader.worker --req R --resp W``
-with an empty temporary directory as cwd. It holds no expected value, no
-assertion and no score: it imports one learner module by path, runs the calls
+(in the namespaces tier: ``python -I -S -B -c <boot>`` with sys.path = the
+stdlib and ``/sandbox/lib``) with an empty directory as cwd. It holds no
+expected value, no assertion and no score: it writes the topic files the load
+request carries into cwd, imports one learner module by path, runs the calls
 and scenarios it is sent, and answers with plain data (``grader.wire``) or a
 description of what went wrong. Learner output goes to its stdout/stderr,
 which the parent reads and caps; requests and answers use two private pipes.
@@ -24,15 +26,17 @@ import inspect
 import linecache
 import os
 import resource
+import select
 import signal
 import sys
+import time
 import traceback
 import warnings
 
 import numpy as np
 
 from grader import wire
-from grader.worker import guard
+from grader.worker import audit, guard
 
 _MESSAGE_LIMIT = 2000
 _here = os.getcwd()
@@ -42,6 +46,55 @@ _import_failures: dict[str, dict] = {}
 
 def _limit(text: str) -> str:
     return text if len(text) <= _MESSAGE_LIMIT else text[:_MESSAGE_LIMIT] + " …"
+
+
+_PLAIN = (str, int, float, bool, type(None))
+_unprintable_types: set[type] = set()     # whose str() ran out of time once: not tried again
+
+
+def _safe_str(obj, seconds: float = 1.0) -> str:
+    """str() of a learner's exception or warning, at most ``_MESSAGE_LIMIT`` characters and ``seconds``.
+
+    A built-in ``__str__`` over plain arguments is called here; anything the
+    learner defined runs in a forked child that is killed after ``seconds``,
+    so a ``__str__`` that never returns (even one that swallows every
+    exception) or builds 50 MB costs at most that, and changes nothing here.
+    """
+    if type(obj).__str__ is BaseException.__str__ and all(type(a) in _PLAIN for a in getattr(obj, "args", ())):
+        return _limit(str(obj))
+    if type(obj) in _unprintable_types:
+        return "<unprintable>"
+    try:
+        r, w = os.pipe()
+        pid = os.fork()
+    except OSError:  # the learner used up the process budget
+        return "<unprintable>"
+    if pid == 0:
+        os.close(r)
+        try:
+            text = str(obj)
+            data = (text if type(text) is str else "<unprintable>")[:_MESSAGE_LIMIT + 1].encode("utf-8", "replace")
+        except BaseException:
+            data = b"<unprintable>"
+        try:
+            wire.write_all(w, data)
+        finally:
+            os._exit(0)
+    os.close(w)
+    chunks, deadline = [], time.monotonic() + seconds
+    while (remaining := deadline - time.monotonic()) > 0 and select.select([r], [], [], remaining)[0]:
+        chunk = os.read(r, 1 << 16)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    else:
+        chunks = [b"<unprintable>"]
+        if type(obj).__str__ is not BaseException.__str__:
+            _unprintable_types.add(type(obj))
+    os.close(r)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    return _limit(b"".join(chunks).decode("utf-8", "replace"))
 
 
 def _learner_frames(tb) -> list[list]:
@@ -63,10 +116,7 @@ def _exception_answer(exc: BaseException, violations) -> dict:
         kind = "not_implemented"
     else:
         kind = "exception"
-    try:
-        text = str(exc)
-    except BaseException:  # a learner exception whose __str__ fails
-        text = "<unprintable>"
+    text = _safe_str(exc)
     message = type(exc).__name__ + (f": {text}" if text else "")
     builtin = next(c.__name__ for c in type(exc).__mro__ if c.__module__ == "builtins")
     return {"ok": False, "kind": kind, "message": _limit(message), "exception": builtin,
@@ -79,6 +129,15 @@ def _syntax_answer(exc: SyntaxError) -> dict:
             "traceback": [frame], "offset": exc.offset}
 
 
+def _write_files(files: dict) -> None:
+    """The topic files of the submission (name -> uint8 array), copied into cwd before any import."""
+    for name, data in files.items():
+        if os.path.basename(name) != name or not name.endswith(".py"):
+            raise ValueError(f"bad file name {name!r}")
+        with open(os.path.join(_here, name), "wb") as f:
+            f.write(data.tobytes())
+
+
 def load(module: str) -> dict:
     """Import the learner's ``<module>.py`` from cwd; the answer says whether it worked."""
     path = os.path.join(_here, module + ".py")
@@ -88,7 +147,8 @@ def load(module: str) -> dict:
     mod = importlib.util.module_from_spec(spec)
     sys.modules[module] = mod
     try:
-        spec.loader.exec_module(mod)
+        with audit.watching():
+            spec.loader.exec_module(mod)
     except SyntaxError as exc:
         answer = _syntax_answer(exc)
     except BaseException as exc:  # anything at import, SystemExit included
@@ -192,14 +252,15 @@ def run(request: dict) -> dict:
     with warnings.catch_warnings(record=True) as caught, guard.active(request.get("forbid", ())) as violations:
         warnings.simplefilter("always")
         try:
-            value = func(*args, **kwargs)
+            with audit.watching():
+                value = func(*args, **kwargs)
         except BaseException as exc:
             return _exception_answer(exc, list(violations))
         if violations:
             return _exception_answer(None, list(violations))
     answer = {"ok": True, "value": value, "mutated": _mutated(bound, before), "fn_calls": counters,
-              "warnings": [_limit(f"{w.category.__name__}: {w.message} ({os.path.basename(w.filename)}:{w.lineno})")
-                           for w in caught]}
+              "warnings": [_limit(f"{w.category.__name__}: {_safe_str(w.message)} "
+                                  f"({os.path.basename(w.filename)}:{w.lineno})") for w in caught]}
     return answer
 
 
@@ -235,13 +296,25 @@ class _TrustedModulesHidden:
         return None
 
 
-def _set_limits(memory_mb: int, file_mb: int) -> None:
+def _set_limits(memory_mb: int, file_mb: int, nproc: int) -> None:
     with open("/proc/self/status") as status:
         vm = next((int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:")), 0)
     cap = vm + memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     resource.setrlimit(resource.RLIMIT_FSIZE, (file_mb << 20, file_mb << 20))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if nproc:  # in a user namespace of its own the count is this worker's processes and threads only
+        resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
+
+
+def _close_other_fds(keep) -> None:
+    """Nothing inherited but the two pipes and stdio reaches learner code."""
+    for fd in sorted(int(n) for n in os.listdir("/proc/self/fd") if n.isdigit()):
+        if fd > 2 and fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
 
 
 def _die_with_parent() -> None:
@@ -261,9 +334,11 @@ def main(argv=None) -> None:
     parser.add_argument("--req", type=int, required=True)
     parser.add_argument("--resp", type=int, required=True)
     opts = parser.parse_args(argv)
+    _close_other_fds({opts.req, opts.resp})
     init = wire.decode(wire.read_frame(opts.req))
     guard.install(init["forbidden"])
-    _set_limits(init["memory_mb"], init["file_mb"])
+    _set_limits(init["memory_mb"], init["file_mb"], init.get("nproc", 0))
+    audit.install([os.path.dirname(np.__file__), os.path.dirname(os.path.abspath(guard.__file__))])
     sys.path.append(_here)  # lets one topic import another; after stdlib and site, so it shadows nothing
     sys.meta_path.insert(0, _TrustedModulesHidden())
     wire.write_all(opts.resp, wire.encode({"ok": True, "pid": os.getpid()}))
@@ -273,7 +348,11 @@ def main(argv=None) -> None:
         except EOFError:
             return
         try:
-            answer = load(request["module"]) if request["op"] == "load" else run(request)
+            if request["op"] == "load":
+                _write_files(request.get("files", {}))
+                answer = load(request["module"])
+            else:
+                answer = run(request)
         except Exception as exc:  # the grader's own side of the worker failed, not the learner's code
             answer = {"ok": False, "kind": "grader_error", "message": f"{type(exc).__name__}: {exc}", "traceback": []}
         _respond(opts.resp, answer)
