@@ -8,7 +8,7 @@ structure (tuples, lists, dicts, array shapes) and changing the values:
 
     zeros      float arrays -> zeros_like, floats -> 0.0, ints -> 0
     ones       the same with 1
-    odd        floats -> 0.7312956..., ints -> 7 (a value no case expects)
+    odd        floats -> 0.7312956..., ints -> 7 (fixed values that are not 0 or 1)
     nan, inf, -inf
                every number and every array entry -> that float
     noise      random normal floats (ints: random ints) of the same shapes, from a
@@ -32,13 +32,15 @@ Which functions a probe transforms:
   grading per (topic, kind);
 * label probe i sets each function that has ``labels`` to its i-th label
   (cycling), so a topic gets as many label probes as its longest label list;
-* classes (forward_mode's ``Dual``, reverse_mode's ``Var``) are not probed:
-  they are the reference classes, unchanged, and their tests are not counted.
-  Their operators are not functions of the curriculum, and a class that
-  ignores its input is a class whose every operator returns a constant,
-  which the plain functions' probes already cover as far as they use them.
-  (A function that returns strings or bools must list its ``labels``: a
-  numeric probe would leave its answers right and count its tests.)
+* classes (forward_mode's ``Dual``, reverse_mode's ``Var``) are skipped: the
+  probe module keeps the reference classes unchanged and their tests are not
+  counted. What the plain functions return is probed, instances included:
+  ``sin(Dual(a, 1))`` answers a ``Dual`` whose ``val`` and ``deriv`` are
+  transformed. (Probing the classes themselves would take a subclass whose
+  operators and methods answer constants; not done.)
+* a function that answers strings or bools must list its ``labels``: the
+  numeric kinds leave such answers as they are, so its tests would pass and
+  be counted.
 
 A probe *earns points* when a test of a function it transforms passes.
 """
