@@ -181,8 +181,10 @@ def hint(topic, show_all, submission):
 @seed_option
 @isolation_option
 @click.option("--jobs", "-j", type=click.IntRange(1), help="Gradings run at once [default: one per core].")
-def verify(solutions, exercises, mutants, topics, seed, jobs):
-    """Instructor self-check: solutions full marks (two seeds), stubs zero, every mutant loses points."""
+@click.option("--no-probes", is_flag=True, help="Skip the degenerate-answer probes (faster; not a full check).")
+def verify(solutions, exercises, mutants, topics, seed, jobs, no_probes):
+    """Instructor self-check: solutions full marks (two seeds), stubs zero, every mutant loses points,
+    no answer that ignores its input earns a point."""
     for folder in (solutions, exercises):
         _submission(folder)
     seed = _new_seed() if seed is None else seed
@@ -192,10 +194,12 @@ def verify(solutions, exercises, mutants, topics, seed, jobs):
     try:
         result = run_verify(cu, cu.select(topics), Path(solutions), Path(exercises),
                             Path(mutants) if mutants else Path(solutions) / "mutants", (seed, seed + 1), click.echo,
-                            jobs)
+                            jobs, probes=not no_probes)
     except (runner.GraderError, RuntimeError) as exc:
         raise click.ClickException(str(exc)) from None
     if not result.ok:
         click.echo(click.style(f"verify failed: {len(result.problems)} problem(s) (seeds {seed}, {seed + 1}).", fg="red"))
         raise SystemExit(1)
-    click.echo(click.style(f"verify passed: {len(result.killed)} mutants killed (seeds {seed}, {seed + 1}).", fg="green"))
+    probes = "probes skipped" if no_probes else f"{sum(n for n, _ in result.probed.values())} probes earned nothing"
+    click.echo(click.style(f"verify passed: {len(result.killed)} mutants killed, {probes} (seeds {seed}, {seed + 1}).",
+                           fg="green"))

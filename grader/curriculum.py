@@ -31,6 +31,7 @@ class Function:
     forbidden: tuple[str, ...] = ()
     forbidden_rule: str = ""
     timeout: float = 5.0
+    labels: tuple = ()              # every value SPEC allows, for a function with finitely many answers
 
     @property
     def params(self) -> tuple[str, ...]:
@@ -54,6 +55,13 @@ def parse_signature(signature: str) -> ast.arguments:
         raise CurriculumError(f"bad signature {signature!r}") from None
     assert isinstance(node, ast.FunctionDef)
     return node.args
+
+
+def _labels(name: str, raw) -> tuple:
+    """``labels = [...]``: the answers SPEC allows a finite-valued function (bools or strings), as a tuple."""
+    if not isinstance(raw, list) or not all(isinstance(v, (bool, str)) for v in raw) or len(set(raw)) != len(raw):
+        raise CurriculumError(f"labels of {name} must be a list of distinct booleans or strings, not {raw!r}")
+    return tuple(raw)
 
 
 def _forbidden_rule(patterns, allowed) -> str:
@@ -114,7 +122,8 @@ class Curriculum:
                     forbidden, allowed = spec.get("forbidden", ()), spec.get("allowed", ())
                     functions[name] = Function(
                         name, spec["signature"], float(spec["points"]), expand_forbidden(forbidden, allowed),
-                        _forbidden_rule(forbidden, allowed), float(spec.get("timeout", default_timeout)))
+                        _forbidden_rule(forbidden, allowed), float(spec.get("timeout", default_timeout)),
+                        _labels(name, spec.get("labels", [])))
                     parse_signature(spec["signature"])
                 topics.append(Topic(raw["id"], int(raw["order"]), raw["title"], raw["section"],
                                     tuple(raw.get("hints", ())), functions))

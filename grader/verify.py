@@ -7,9 +7,12 @@
 3. the stubs score zero, every test ``not_implemented``;
 4. every mutant in the catalogue loses points (graded until its first loss),
    and that first loss names the mutant's ``mistake_id`` (or the mutant says
-   why it is ``unnamed``): at least NAMED_SHARE of the catalogue is named.
+   why it is ``unnamed``): at least NAMED_SHARE of the catalogue is named;
+5. no degenerate-answer probe (``grader.probes``: a constant, NaN, ±inf,
+   noise, an extra leading axis or a constant label in place of every
+   answer of a topic) earns a point: one full grading per (topic, probe).
 
-The gradings of 2–4 are independent: they run in forked processes, one per
+The gradings of 2–5 are independent: they run in forked processes, one per
 core, each with its own warm worker pool; results are printed in order.
 """
 
@@ -25,10 +28,12 @@ from pathlib import Path
 from typing import Callable
 
 from grader import mutants as mutant_catalogue
+from grader import probes as probe_generator
 from grader import signatures
 from grader.curriculum import Curriculum, Topic
 from grader.feedback import catalog
 from grader.mutants import Mutant
+from grader.probes import Probe
 from grader.runner import grade
 from grader.sandbox import WorkerPool
 from grader.scoring import Report
@@ -43,6 +48,7 @@ class Verification:
     problems: list[str] = dataclasses.field(default_factory=list)
     killed: dict[str, str] = dataclasses.field(default_factory=dict)  # "topic/mutant" -> first failing test
     named: dict[str, bool] = dataclasses.field(default_factory=dict)  # "topic/mutant" -> its mistake was named
+    probed: dict[str, list[int]] = dataclasses.field(default_factory=dict)  # topic -> [probes tried, tests earning]
 
     @property
     def ok(self) -> bool:
@@ -51,10 +57,11 @@ class Verification:
 
 @dataclasses.dataclass(frozen=True)
 class _Job:
-    kind: str                      # "solutions", "exercises" or "mutant"
+    kind: str                      # "solutions", "exercises", "mutant" or "probe"
     seed: int
     topic: Topic | None = None
     mutant: Mutant | None = None
+    probe: Probe | None = None
 
 
 def static_problems(topics: list[Topic], solutions: Path, exercises: Path, mutants: Path) -> list[str]:
@@ -115,32 +122,49 @@ def _child_start() -> None:
     multiprocessing.util.Finalize(pool, pool.close, exitpriority=10)
 
 
+def _grade_variant(topic: Topic, text: str, label: str, seed: int, maxfail: int | None) -> Report:
+    """Grade the reference submission with ``topic``'s module replaced by ``text``."""
+    c = _context
+    with tempfile.TemporaryDirectory(prefix="grader-variant-") as tmp:
+        path = Path(tmp) / topic.module_file
+        path.write_text(text, encoding="utf-8")
+        submission = c["reference"].replace(topic.id, path, label)
+        return grade(submission, [topic], c["curriculum"], seed, maxfail=maxfail, pool=c["pool"])
+
+
 def _run(job: _Job) -> Report | str:
     """A job's report; for a mutant that no longer applies, the reason as text."""
     c = _context
+    reference = (c["solutions"] / job.topic.module_file).read_text(encoding="utf-8") if job.topic else ""
     if job.kind == "mutant":
         try:
-            text = job.mutant.source((c["solutions"] / job.topic.module_file).read_text(encoding="utf-8"))
+            text = job.mutant.source(reference)
         except mutant_catalogue.MutantError as exc:
             return str(exc)
-        with tempfile.TemporaryDirectory(prefix="grader-mutant-") as tmp:
-            path = Path(tmp) / job.topic.module_file
-            path.write_text(text, encoding="utf-8")
-            submission = c["reference"].replace(job.topic.id, path, f"{job.topic.id}/{job.mutant.name}")
-            return grade(submission, [job.topic], c["curriculum"], job.seed, maxfail=1, pool=c["pool"])
+        return _grade_variant(job.topic, text, f"{job.topic.id}/{job.mutant.name}", job.seed, maxfail=1)
+    if job.kind == "probe":
+        return _grade_variant(job.topic, job.probe.source(reference), f"{job.topic.id}/probe {job.probe.name}",
+                              job.seed, maxfail=None)
     submission = c["reference"] if job.kind == "solutions" else c["stubs"]
     return grade(submission, c["topics"], c["curriculum"], job.seed, pool=c["pool"])
 
 
-def _jobs(topics: list[Topic], mutants: Path, seeds: tuple[int, int]) -> list[_Job]:
+def _probe_jobs(topics: list[Topic], solutions: Path, seed: int) -> list[_Job]:
+    return [_Job("probe", seed, topic, probe=p) for topic in topics
+            for p in probe_generator.probes(topic, (solutions / topic.module_file).read_text(encoding="utf-8"))]
+
+
+def _jobs(topics: list[Topic], solutions: Path, mutants: Path, seeds: tuple[int, int], probes: bool) -> list[_Job]:
     jobs = [_Job("solutions", seed) for seed in seeds] + [_Job("exercises", seeds[0])]
-    return jobs + [_Job("mutant", seeds[0], topic, m) for topic in topics for m in mutant_catalogue.load(mutants, topic.id)]
+    jobs += [_Job("mutant", seeds[0], topic, m) for topic in topics for m in mutant_catalogue.load(mutants, topic.id)]
+    return jobs + (_probe_jobs(topics, solutions, seeds[0]) if probes else [])
 
 
 # --- judging the results ------------------------------------------------------------
 
 def verify(curriculum: Curriculum, topics: list[Topic], solutions: Path, exercises: Path, mutants: Path,
-           seeds: tuple[int, int], say: Callable[[str], None], jobs: int | None = None) -> Verification:
+           seeds: tuple[int, int], say: Callable[[str], None], jobs: int | None = None,
+           probes: bool = True) -> Verification:
     result = Verification()
 
     def problem(text: str) -> None:
@@ -155,7 +179,7 @@ def verify(curriculum: Curriculum, topics: list[Topic], solutions: Path, exercis
     _context.update(curriculum=curriculum, topics=topics, solutions=solutions,
                     reference=Submission.from_dir(solutions, curriculum),
                     stubs=Submission.from_dir(exercises, curriculum))
-    todo = _jobs(topics, mutants, seeds)
+    todo = _jobs(topics, solutions, mutants, seeds, probes)
     workers = jobs or len(os.sched_getaffinity(0))
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_child_start) as ex:
         for job, outcome in zip(todo, ex.map(_run, todo)):
@@ -166,11 +190,12 @@ def verify(curriculum: Curriculum, topics: list[Topic], solutions: Path, exercis
 
 def _summary(topics: list[Topic], result: Verification, say, problem) -> None:
     """Per topic: mutants caught and named; the whole catalogue's naming rate."""
-    say("mutants per topic: caught, named")
+    say("per topic: mutants caught and named; probes tried and tests they earn points on")
     for topic in topics:
         labels = [k for k in result.named if k.startswith(topic.id + "/")]
         named = sum(result.named[k] for k in labels)
-        say(f"  {topic.id:<18} {len(labels):>3} caught {named:>3} named")
+        tried, earning = result.probed.get(topic.id, (0, 0))
+        say(f"  {topic.id:<18} {len(labels):>3} caught {named:>3} named   {tried:>3} probes {earning:>3} earning")
     total, named = len(result.named), sum(result.named.values())
     if total:
         say(f"  naming rate {named}/{total} = {100 * named / total:.0f}%")
@@ -194,6 +219,8 @@ def _judge(job: _Job, outcome: Report | str, result: Verification, say, problem)
         for topic_id, x in tests:
             if x.status != "not_implemented":
                 problem(f"a stub does not fail as not_implemented: {topic_id} › {x.id} [{x.status}] {x.message()}")
+    elif job.kind == "probe":
+        _judge_probe(job, outcome, result, problem)
     else:
         label = f"{job.topic.id}/{job.mutant.name}"
         lost = next((x for _, x in tests if x.status != "passed"), None)
@@ -210,3 +237,17 @@ def _judge(job: _Job, outcome: Report | str, result: Verification, say, problem)
             return
         tag = f"named {job.mutant.mistake_id}" if named else f"unnamed ({job.mutant.unnamed})"
         say(f"  ✓ mutant {label:<44} killed by {result.killed[label]} [{lost.status if lost else '-'}], {tag}")
+
+
+def _judge_probe(job: _Job, outcome: Report, result: Verification, problem) -> None:
+    """A probe earns points when a test of a function it transforms passes; one that did not run is a problem."""
+    for t in outcome.topics:
+        if t.status == "error":
+            problem(f"probe {job.probe.name} of {t.id} did not run (so it proves nothing): {t.message()}")
+    earning = [(t.id, x) for t in outcome.topics for x in t.tests
+               if x.function in job.probe.functions and x.points > 0]
+    counts = result.probed.setdefault(job.probe.topic, [0, 0])
+    counts[0] += 1
+    counts[1] += len(earning)
+    for topic_id, x in earning:
+        problem(f"probe {job.probe.name_for(x.function)} earns {x.points:g} points on {topic_id} › {x.id}")
