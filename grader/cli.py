@@ -182,3 +182,8 @@ def verify(solutions, exercises, mutants, topics, seed, jobs):
         click.echo(click.style(f"verify failed: {len(result.problems)} problem(s) (seeds {seed}, {seed + 1}).", fg="red"))
         raise SystemExit(1)
     click.echo(click.style(f"verify passed: {len(result.killed)} mutants killed (seeds {seed}, {seed + 1}).", fg="green"))
+
+
+from grader.batch import cli as batch_cli  # noqa: E402  (instructor commands: batch, export, release, …)
+
+batch_cli.register(main, _curriculum, _new_seed, _topic_ids)

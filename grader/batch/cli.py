@@ -1,0 +1,44 @@
+"""The instructor's commands, registered on the `grader` group: batch, export."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from grader.reports import formats
+
+
+def register(main: click.Group, curriculum, new_seed, topic_ids) -> None:
+    @main.command()
+    @click.argument("submissions", type=click.Path(file_okay=False, path_type=Path))
+    @click.option("--out", "-o", required=True, type=click.Path(file_okay=False, path_type=Path),
+                  help="Output folder: reports/, gradebook.csv, class-report.html, gradebook.sqlite.")
+    @click.option("--jobs", "-j", type=click.IntRange(1), help="Learners graded at once [default: one per core].")
+    @click.option("--resume", is_flag=True, help="Skip learners whose files are unchanged since their last attempt.")
+    @click.option("--seed", type=int, help="Seed for the whole class [default: the gradebook's, else a fresh one].")
+    @click.option("--topic", "-t", "topics", multiple=True, callback=topic_ids, help="Grade only this topic (repeatable).")
+    @click.option("--timeout", type=click.FloatRange(1), default=600, show_default=True, metavar="SECONDS",
+                  help="Wall-clock limit per learner; past it the learner's row says timeout.")
+    @click.option("--format", "fmts", multiple=True, type=click.Choice([f for f in formats.NAMES if f != "json"]),
+                  help="Also write reports/<learner> in this format (repeatable; JSON is always written).")
+    def batch(submissions, out, jobs, resume, seed, topics, timeout, fmts):
+        """Grade every subfolder or .zip of SUBMISSIONS (one learner each) into --out."""
+        from grader import runner  # noqa: F401  (pytest loaded once, before the children fork)
+        from grader.batch import command
+        from grader.batch.learners import LearnerError
+
+        opts = command.Options(submissions, out, jobs or len(os.sched_getaffinity(0)), resume, seed,
+                               list(topics), timeout, list(fmts))
+        try:
+            outcome = command.run(opts, curriculum(), new_seed)
+        except LearnerError as exc:
+            raise click.UsageError(str(exc)) from None
+        click.echo(command.summary(out, curriculum()))
+        click.echo(f"\nwrote {out / command.GRADEBOOK_CSV}, {out / command.CLASS_REPORT}, {out / command.REPORTS}/")
+        if outcome.interrupted:
+            click.echo(f"interrupted: {outcome.graded + outcome.failed} learners finished and are saved; "
+                       f"`grader batch {submissions} --out {out} --resume` goes on.", err=True)
+            raise SystemExit(130)
