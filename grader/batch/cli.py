@@ -42,3 +42,40 @@ def register(main: click.Group, curriculum, new_seed, topic_ids) -> None:
             click.echo(f"interrupted: {outcome.graded + outcome.failed} learners finished and are saved; "
                        f"`grader batch {submissions} --out {out} --resume` goes on.", err=True)
             raise SystemExit(130)
+
+    @main.command()
+    @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+    @click.option("--format", "fmt", type=click.Choice(["csv", "canvas"]), default="csv", show_default=True)
+    @click.option("--roster", type=click.Path(dir_okay=False, path_type=Path),
+                  help="CSV mapping learners to the LMS: learner,Student,ID,SIS User ID,SIS Login ID,Section.")
+    @click.option("--assignment", default="Linear Algebra II", show_default=True,
+                  help="The Canvas assignment column's name.")
+    @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here [default: stdout].")
+    def export(folder, fmt, roster, assignment, output):
+        """Export FOLDER's gradebook (from a `grader batch --out FOLDER`) as CSV or a Canvas import file."""
+        from grader.batch import tables
+        from grader.batch.gradebook import Gradebook, GradebookError
+
+        try:
+            book = Gradebook(folder, create=False)
+        except GradebookError as exc:
+            raise click.UsageError(str(exc)) from None
+        try:
+            rows = book.latest()
+            if fmt == "csv":
+                text = tables.to_csv(*tables.gradebook_rows(rows, curriculum()))
+            else:
+                points = max((r["max"] for r in rows if r["max"] is not None), default=curriculum().points)
+                text = tables.canvas_csv(rows, tables.read_roster(roster) if roster else None, assignment, points)
+                ungraded = [r["learner"] for r in rows if r["status"] != "graded"]
+                if ungraded:
+                    click.echo(f"left empty (not graded, see gradebook.csv status): {', '.join(ungraded)}", err=True)
+        except tables.RosterError as exc:
+            raise click.UsageError(str(exc)) from None
+        finally:
+            book.close()
+        if output:
+            output.write_text(text, encoding="utf-8")
+            click.echo(f"{fmt} export of {len(rows)} learners written to {output}", err=True)
+        else:
+            sys.stdout.write(text)
