@@ -3,18 +3,22 @@
 import csv
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
 import zipfile
+from html import unescape
+from html.parser import HTMLParser
 
 import pytest
 from classroom import TOPIC, learner, mutated, reference, zipped
 from click.testing import CliRunner
 
 from grader.batch import stats, zips
+from grader.feedback import catalog
 from grader.batch.learners import LearnerError, discover
 from grader.cli import main
 
@@ -42,11 +46,13 @@ def attempts(out, learner_name=None):
 
 @pytest.fixture(scope="module")
 def graded_class(tmp_path_factory, curriculum):
-    """Seven learners, four of them impossible to grade, through the real CLI at --jobs 2."""
+    """Eight learners, three of them impossible to grade, through the real CLI at --jobs 2."""
     root = tmp_path_factory.mktemp("class")
     subs = root / "submissions"
     learner(subs, "alice")
     mutated(subs, "bob", "negative_sigma")
+    mutated(subs, "frank", "negative_sigma")
+    mutated(subs, "gina", "sign_not_moved_into_U")
     zipped(subs / "erin.zip", {"exercises/svd_basics.py": reference()})      # modules one folder down
     (subs / "dave.zip").write_bytes(b"PK\x03\x04 this is not a zip")
     zipped(subs / "mallory.zip", {"svd_basics.py": reference(), "../../evil.py": "x = 1"})
@@ -66,8 +72,8 @@ def test_every_learner_gets_a_row_and_bad_submissions_only_cost_their_own(graded
         header = next(csv.reader(f))
     assert header == ["learner", "total", "max", "percent", TOPIC, "status", "seed", "grader_version", "suite_hash"], \
         (out / "gradebook.csv").read_text()
-    assert sorted(book) == ["alice", "bob", "carol", "dave", "erin", "mallory"]
-    for name in ("alice", "bob", "erin"):
+    assert sorted(book) == ["alice", "bob", "carol", "dave", "erin", "frank", "gina", "mallory"]
+    for name in ("alice", "bob", "erin", "frank", "gina"):
         report = json.loads((out / "reports" / f"{name}.json").read_text())
         row = book[name]
         assert row["status"] == "graded" and float(row["total"]) == report["score"]
@@ -75,7 +81,7 @@ def test_every_learner_gets_a_row_and_bad_submissions_only_cost_their_own(graded
         assert report["submission"] == name
     full = curriculum.topic(TOPIC).points
     assert float(book["alice"]["total"]) == float(book["erin"]["total"]) == full
-    assert float(book["bob"]["total"]) < full
+    assert max(float(book[n]["total"]) for n in ("bob", "frank", "gina")) < full
     assert book["carol"]["status"].startswith("malformed:") and "holds none of the topic modules" in book["carol"]["status"]
     assert book["dave"]["status"].startswith("bad-zip:") and "not a readable zip" in book["dave"]["status"]
     assert book["mallory"]["status"].startswith("bad-zip:") and "'../../evil.py'" in book["mallory"]["status"]
@@ -89,9 +95,9 @@ def test_every_learner_gets_a_row_and_bad_submissions_only_cost_their_own(graded
 def test_summary_in_the_terminal(graded_class):
     _, out, result = graded_class
     totals = [float(r["total"]) for r in gradebook(out).values() if r["total"]]
-    assert "6 learners: 3 graded, 3 not graded" in result.output
-    assert f"mean {sum(totals) / len(totals):.2f}, median {sorted(totals)[1]:.2f}" in result.output
-    assert f"{TOPIC:<18} {100 * 2 / 3:5.1f}%" in result.output  # alice and erin passed
+    assert "8 learners: 5 graded, 3 not graded" in result.output
+    assert f"mean {sum(totals) / len(totals):.2f}, median {sorted(totals)[2]:.2f}" in result.output
+    assert f"{TOPIC:<18} {100 * 2 / 5:5.1f}%" in result.output  # alice and erin passed
     assert "ignored 1 entry that are neither a folder nor a .zip: README.txt" in result.output
     assert "mallory: bad-zip: unsafe path" in result.output
 
@@ -102,7 +108,7 @@ def test_resume_skips_unchanged_learners_and_a_regrade_keeps_history(graded_clas
     (subs / "bob" / "svd_basics.py").write_text(reference())       # bob fixes his mistake
     result = batch(subs, "--out", out, "-t", TOPIC, "--jobs", 2, "--resume")
     assert result.exit_code == 0, result.output
-    assert "grading 1, 5 unchanged (--resume); seed 77" in result.output   # the class keeps its seed
+    assert "grading 1, 7 unchanged (--resume); seed 77" in result.output   # the class keeps its seed
     after = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in (out / "reports").iterdir()}
     assert {k: v for k, v in after.items() if k != "bob.json"} == {k: v for k, v in before.items() if k != "bob.json"}
     history = attempts(out, "bob")
@@ -251,3 +257,76 @@ def test_histogram_bins_tenths_and_keeps_full_marks_in_the_last():
     bins = stats.histogram([0, 0.5, 1, 9.99, 10, 10], 10)
     assert [n for _, n in bins] == [2, 1, 0, 0, 0, 0, 0, 0, 0, 3]
     assert bins[0][0] == "0–1" and bins[-1][0] == "9–10"
+
+
+class _Page(HTMLParser):
+    """Every element's attributes and text, by id and by data-* attribute."""
+
+    def __init__(self):
+        super().__init__()
+        self.elements, self.text_of, self._open = [], {}, []
+
+    def handle_starttag(self, tag, attrs):
+        element = {"tag": tag, **dict(attrs), "text": ""}
+        self.elements.append(element)
+        if tag not in ("meta", "link", "br", "rect", "line"):
+            self._open.append(element)
+
+    def handle_endtag(self, tag):
+        while self._open:
+            if self._open.pop()["tag"] == tag:
+                break
+
+    def handle_data(self, data):
+        for element in self._open:
+            element["text"] += data
+
+    def rows(self, attr):
+        return [e for e in self.elements if attr in e]
+
+
+def test_class_report_shows_the_class_numbers_and_its_mistakes(graded_class, curriculum):
+    _, out, _ = graded_class
+    html = (out / "class-report.html").read_text()
+    page = _Page()
+    page.feed(html)
+    reports = [json.loads(p.read_text()) for p in (out / "reports").glob("*.json")]
+    book = gradebook(out)
+    assert "<script" not in html and "<link" not in html and not re.search(r'(src|href)="?https?:', html)
+    card = {e["id"]: e["data-value"] for e in page.elements if e.get("class") == "card"}
+    assert card["learners"] == str(len(book)) and card["graded"] == str(len(reports))
+    totals = [r["score"] for r in reports]
+    assert card["mean"] == f"{sum(totals) / len(totals):.1f}" and card["not-graded"] == "3"
+    assert card["median"] == f"{sorted(totals)[len(totals) // 2]:.1f}"
+    # histogram: one bar per tenth of the maximum, counts from the reports
+    full = curriculum.topic(TOPIC).points
+    expected = [0] * 10
+    for total in totals:
+        expected[min(9, int(10 * total / full))] += 1
+    assert [int(e["data-count"]) for e in page.rows("data-count")] == expected
+    # pass rate per topic
+    (topic,) = page.rows("data-topic")
+    passed = sum(r["topics"][0]["status"] == "passed" for r in reports)
+    assert topic["data-topic"] == TOPIC and float(topic["data-rate"]) == pytest.approx(passed / len(reports), abs=1e-4)
+    # the mistakes the class makes most: learners per mistake id, the catalog's message, the section
+    who = {}
+    for r in reports:
+        for x in r["topics"][0]["tests"]:
+            if x["mistake"]:
+                who.setdefault(x["mistake"], set()).add(r["submission"])
+    rows = page.rows("data-mistake")
+    assert {e["data-mistake"]: int(e["data-learners"]) for e in rows} == {m: len(s) for m, s in who.items()}
+    assert [int(e["data-learners"]) for e in rows] == sorted((len(s) for s in who.values()), reverse=True)
+    assert who.get("svd_basics.negative_sigma") == {"bob", "frank"}      # the mutant's own mistake_id, two learners
+    for e in rows:
+        assert catalog.template(f"mistake.{e['data-mistake']}", "en") in unescape(e["text"])
+        assert curriculum.topic(TOPIC).section in e["text"]
+    # tests that fail most: learners per test
+    failing = {}   # per test function, the learners with a failing case
+    for r in reports:
+        for x in r["topics"][0]["tests"]:
+            if x["status"] not in ("passed", "not_implemented"):
+                failing.setdefault(f"{TOPIC}::{x['id'].partition('[')[0]}", set()).add(r["submission"])
+    shown = {e["data-test"]: int(e["data-learners"]) for e in page.rows("data-test")}
+    assert shown == {t: len(s) for t, s in failing.items()}
+    assert {e["data-learner"] for e in page.rows("data-learner")} == {"carol", "dave", "mallory"}

@@ -104,6 +104,7 @@ def run(opts: Options, curriculum: Curriculum, new_seed: Callable[[], int],
     click.echo(f"{len(learners)} learners in {opts.submissions}; grading {len(todo)}"
                + (f", {outcome.skipped} unchanged (--resume)" if outcome.skipped else "")
                + f"; seed {seed}; {opts.jobs} at a time", err=True)
+    book.set("class", opts.submissions.resolve().name)
     run_id = book.start_run(seed, topics, opts.jobs)
     tasks = [{"learner": learner.plain(), "topics": topics, "seed": seed} for learner, bad in todo if bad is None]
 
@@ -154,7 +155,8 @@ def finish(out: Path, book: Gradebook, curriculum: Curriculum) -> stats.ClassSta
     rows = book.latest()
     tables.write_gradebook(rows, curriculum, out / GRADEBOOK_CSV)
     class_stats = stats.class_stats(rows, book.reports(), curriculum)
-    _write_atomic(out / CLASS_REPORT, html.class_report(class_stats, title=f"Class report — {out.name}"))
+    title = f"Class report — {book.get('class') or out.resolve().name}"
+    _write_atomic(out / CLASS_REPORT, html.class_report(class_stats, title=title))
     return class_stats
 
 

@@ -2,8 +2,10 @@
 summary and the class report show.
 
 A test *fails* for a learner when it did not pass and was not simply left
-unwritten (``not_implemented``); a mistake counts each learner once, however
-many of their tests it explains.
+unwritten (``not_implemented``). Failing tests are counted per test function
+(``fill_and_predict``, its cases ``[lecture]``, ``[k0]``… together): the
+number of learners with at least one failing case, and which cases failed.
+A mistake counts each learner once, however many of their tests it explains.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ class ClassStats:
     totals: list[float]
     topics: list[tuple[str, str, float]]       # (id, section, pass rate among graded)
     histogram: list[tuple[str, int]]           # (bin label, learners)
-    failing_tests: list[tuple[str, str, int]]  # (topic, test id, learners it failed for)
+    failing_tests: list[tuple[str, str, int, list[str]]]  # (topic, test, learners it failed for, failing cases)
     mistakes: list[Mistake]
 
     @property
@@ -68,13 +70,17 @@ def class_stats(rows, reports: list[dict], curriculum: Curriculum, top: int = 15
     """``rows``: the gradebook's latest attempts; ``reports``: the latest report dicts."""
     topic_ids = [t.id for t in curriculum.topics if any(t.id == x["id"] for r in reports for x in r["topics"])]
     passed = Counter(x["id"] for r in reports for x in r["topics"] if x["status"] == "passed")
-    failing: Counter = Counter()
+    failing: dict[tuple[str, str], set[str]] = defaultdict(set)
+    cases: dict[tuple[str, str], set[str]] = defaultdict(set)
     mistakes: dict[str, set[str]] = defaultdict(set)
     for r in reports:
         for t in r["topics"]:
             for x in t["tests"]:
                 if x["status"] not in ("passed", "not_implemented"):
-                    failing[(t["id"], x["id"])] += 1
+                    test, _, case = x["id"].partition("[")
+                    failing[(t["id"], test)].add(r["learner"])
+                    if case:
+                        cases[(t["id"], test)].add(case.rstrip("]"))
                 if x.get("mistake"):
                     mistakes[x["mistake"]].add(r["learner"])
     max_score = max((r["max_score"] for r in reports), default=0.0)
@@ -87,8 +93,8 @@ def class_stats(rows, reports: list[dict], curriculum: Curriculum, top: int = 15
         max_score=max_score, totals=totals,
         topics=[(tid, sections[tid], passed[tid] / len(reports)) for tid in topic_ids],
         histogram=histogram(totals, max_score),
-        failing_tests=[(topic, test, n) for (topic, test), n in
-                       sorted(failing.items(), key=lambda kv: (-kv[1], kv[0]))[:top]],
+        failing_tests=[(topic, test, len(who), sorted(cases[(topic, test)])) for (topic, test), who in
+                       sorted(failing.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:top]],
         mistakes=[Mistake(m, len(who), m.partition(".")[0], sections.get(m.partition(".")[0], "?"), _message(m, lang))
                   for m, who in ranked])
 
