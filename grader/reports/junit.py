@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 
 
 def _g(x: float) -> str:
-    return f"{x:g}"
+    return f"{round(x, 6):.12g}"
 
 
 def _lost(x: dict) -> bool:
