@@ -1,4 +1,4 @@
-"""The instructor's commands, registered on the `grader` group: batch, export."""
+"""The instructor's commands, registered on the `grader` group: batch, export, release, gradescope-package."""
 
 from __future__ import annotations
 
@@ -79,3 +79,35 @@ def register(main: click.Group, curriculum, new_seed, topic_ids) -> None:
             click.echo(f"{fmt} export of {len(rows)} learners written to {output}", err=True)
         else:
             sys.stdout.write(text)
+
+    @main.command()
+    @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+    @click.option("--kit", type=click.Path(file_okay=False, path_type=Path),
+                  help="The kit checkout to release [default: the one this grader runs from].")
+    def release(out, kit):
+        """Write the learner bundle to OUT: stubs, the grader with its hidden suites, a README; no solutions."""
+        from grader.bundle import release as bundle
+        from grader.bundle.files import BundleError
+
+        try:
+            folder = bundle.make(out, kit)
+        except BundleError as exc:
+            raise click.UsageError(str(exc)) from None
+        click.echo(f"learner release written to {folder}: `cd {folder} && python -m pip install . && grader grade`")
+
+    @main.command("gradescope-package")
+    @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--kit", type=click.Path(file_okay=False, path_type=Path),
+                  help="The kit checkout to package [default: the one this grader runs from].")
+    @click.option("--topic", "-t", "topics", multiple=True, callback=topic_ids,
+                  help="The assignment's topics (repeatable) [default: every topic].")
+    def gradescope_package(out, kit, topics):
+        """Write a Gradescope autograder zip (setup.sh, run_autograder, the grader; no solutions) to OUT."""
+        from grader.bundle import gradescope
+        from grader.bundle.files import BundleError
+
+        try:
+            path = gradescope.make(out, kit, tuple(topics))
+        except BundleError as exc:
+            raise click.UsageError(str(exc)) from None
+        click.echo(f"Gradescope autograder written to {path}; upload it under Configure Autograder → Zip file.")
