@@ -17,6 +17,7 @@ from pathlib import Path
 
 import click
 
+from grader import __version__
 from grader.batch import local, stats, tables
 from grader.batch.gradebook import Gradebook
 from grader.batch.learners import Learner, content_hash, discover
@@ -110,7 +111,7 @@ def run(opts: Options, curriculum: Curriculum, new_seed: Callable[[], int],
 
     def done(task: dict, result: dict) -> None:
         name = task["learner"]["name"]
-        result.setdefault("grader_version", None)
+        result.setdefault("grader_version", __version__)   # a timeout or crash is judged by this grader too
         result.setdefault("suite_hash", here)
         write_reports(opts.out, result, opts.formats)
         book.record(run_id, result, hashes.get(name), seed)

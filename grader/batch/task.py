@@ -49,8 +49,8 @@ def grade_one(task: dict) -> dict:
         try:
             root = module_root(folder.resolve(), cu)
             submission = dataclasses.replace(Submission.from_dir(root, cu), label=learner.name)
-        except SubmissionError as exc:
-            return failure(learner.name, f"malformed: {exc}")
+        except SubmissionError as exc:  # name the learner's own folder or zip, not a temporary path
+            return failure(learner.name, "malformed: " + str(exc).replace(str(root), learner.path.name))
         except OSError as exc:
             return failure(learner.name, f"unreadable: {exc}")
         os.chdir(root)  # feedback names files relative to the submission folder
