@@ -18,7 +18,7 @@ from grader import curriculum as curriculum_file  # noqa: E402
 from grader import isolation  # noqa: E402
 from grader.progress import Progress  # noqa: E402
 from grader.reports import json as json_report  # noqa: E402
-from grader.reports import text  # noqa: E402
+from grader.reports import formats, text  # noqa: E402
 from grader.sandbox import WorkerPool  # noqa: E402
 from grader.submission import Submission, SubmissionError  # noqa: E402
 
@@ -143,13 +143,25 @@ def check(topics, submission, seed):
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the report as JSON here.")
 @click.option("--fail-under", type=click.FloatRange(0, 100), metavar="PERCENT",
               help="Exit 1 when the total is below PERCENT of the maximum.")
-def grade(submission, topics, seed, json_path, fail_under):
+@click.option("--format", "fmt", type=click.Choice(formats.NAMES), default="text", show_default=True,
+              help="Report format (markdown: for $GITHUB_STEP_SUMMARY; gradescope: results.json).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here instead of printing it.")
+def grade(submission, topics, seed, json_path, fail_under, fmt, output):
     """Grade a submission: the full report, per topic and per test."""
     cu = _curriculum()
     report = _grade(_submission(submission), cu.select(topics), seed)
     Progress(submission).record(report)
     numbers = {t.id: i for i, t in enumerate(cu.topics, 1)}
-    click.echo(text.grade_report(report, numbers))
+    if fmt != "text" or output:
+        rendered = formats.render(fmt, json_report.to_dict(report), click.unstyle(text.grade_report(report, numbers)))
+        if output:
+            Path(output).parent.mkdir(parents=True, exist_ok=True)
+            Path(output).write_text(rendered, encoding="utf-8")
+            click.echo(f"{fmt} report written to {output}")
+        else:
+            click.echo(rendered, nl=False)
+    else:
+        click.echo(text.grade_report(report, numbers))
     if json_path:
         json_report.write(report, json_path)
         click.echo(f"JSON report written to {json_path}")
@@ -203,3 +215,8 @@ def verify(solutions, exercises, mutants, topics, seed, jobs, no_probes):
     probes = "probes skipped" if no_probes else f"{sum(n for n, _ in result.probed.values())} probes earned nothing"
     click.echo(click.style(f"verify passed: {len(result.killed)} mutants killed, {probes} (seeds {seed}, {seed + 1}).",
                            fg="green"))
+
+
+from grader.batch import cli as batch_cli  # noqa: E402  (instructor commands: batch, export, release, …)
+
+batch_cli.register(main, _curriculum, _new_seed, _topic_ids)

@@ -1,0 +1,31 @@
+"""`grader release OUT`: the learner bundle, a folder to ``pip install .`` and
+grade in: pyproject.toml, the grader with its hidden suites, the stubs in
+exercises/ and a learner README. No solutions, no mutants, no kit tests."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from grader.bundle.files import (
+    SKIP,
+    TEMPLATES,
+    BundleError,
+    copy_grader,
+    kit_root,
+    leaks,
+)
+
+
+def make(out: Path, kit: Path | None = None) -> Path:
+    kit = kit_root(kit)
+    out = Path(out)
+    if out.exists() and any(out.iterdir()):
+        raise BundleError(f"{out} exists and is not empty; give a new folder for the release")
+    copy_grader(kit, out, (TEMPLATES / "LEARNER_README.md").read_text(encoding="utf-8"))
+    shutil.copytree(kit / "exercises", out / "exercises", ignore=SKIP)
+    found = leaks(out, kit)
+    if found:
+        shutil.rmtree(out)
+        raise BundleError(f"refusing to release: these files would ship solutions or mutants: {', '.join(found)}")
+    return out
