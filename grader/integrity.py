@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from grader.curriculum import CURRICULUM_FILE, SUITES_DIR
 from grader.feedback import Feedback
 from grader.scoring import Report, TestResult
 from grader.submission import Submission
@@ -35,13 +34,25 @@ def snapshot(submission: Submission) -> dict[str, str]:
     return {str(p): _hash(Path(p)) for p in files}
 
 
-def suite_hash(snap: dict[str, str]) -> str:
-    """One sha256 over the suites and the curriculum, as ``snapshot`` saw them."""
-    judged = [str(CURRICULUM_FILE.resolve())] + [p for p in snap if Path(p).is_relative_to(SUITES_DIR.resolve())]
+JUDGING = ("suites/**/*.py", "worker/scenarios/**/*.py", "curriculum.toml", "feedback/*/*.toml")
+
+
+def judging_files() -> list[Path]:
+    """What decides a grade: the hidden suites, the worker's scenarios, the curriculum, the catalogs."""
+    files = {p for pattern in JUDGING for p in PACKAGE_DIR.glob(pattern) if p.is_file() and "__pycache__" not in p.parts}
+    return sorted(files, key=lambda p: p.relative_to(PACKAGE_DIR).as_posix())
+
+
+def suite_hash(snap: dict[str, str] | None = None) -> str:
+    """One sha256 (16 hex digits) over the judging files, as ``snapshot`` saw them (or as they are now).
+
+    Two gradings with the same grader version, seed and suite hash give the same points for the same files.
+    """
     h = hashlib.sha256()
-    for path in sorted(judged):
-        h.update(f"{Path(path).relative_to(PACKAGE_DIR)}\0{snap.get(path, '')}\n".encode())
-    return h.hexdigest()
+    for path in judging_files():
+        digest = snap.get(str(path)) if snap is not None else None
+        h.update(f"{path.relative_to(PACKAGE_DIR).as_posix()}\0{digest or _hash(path)}\n".encode())
+    return h.hexdigest()[:16]
 
 
 def changes(before: dict[str, str], after: dict[str, str]) -> str:

@@ -156,7 +156,7 @@ def test_a_probe_submission_is_graded_in_a_worker(curriculum, pool):
     tests = report.topics[0].tests
     assert report.topics[0].status == "failed" and tests
     assert {x.status for x in tests} == {"failed"}
-    assert any("nan" in x.message for x in tests)
+    assert any("nan" in x.message() for x in tests)
 
 
 def test_labels_come_from_the_curriculum(curriculum):

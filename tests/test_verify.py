@@ -7,6 +7,7 @@ from click.testing import CliRunner
 from conftest import EXERCISES, SOLUTIONS
 
 from grader import mutants
+from grader.feedback import Feedback
 from grader.cli import main
 from grader.probes import Probe
 from grader.scoring import Report, TopicResult
@@ -20,14 +21,11 @@ def verify(*args):
 
 def test_the_whole_kit_verifies():
     result = verify("--seed", 2024)
-    problems = [line for line in result.output.splitlines() if line.startswith("  ✗ ")]
-    holes = [line for line in problems if line.startswith("  ✗ probe ") and " earns " in line]
-    assert problems == holes, result.output  # everything but the probes' holes verifies
-    assert result.output.count("probes of ") == 13
-    if holes:  # issue 7: the suites still reward answers that ignore the input; fixed in scoring and the suites
-        pytest.xfail(f"{len(holes)} probe holes left, e.g.{holes[0][3:]}")
     assert result.exit_code == 0, result.output
-    assert "verify passed" in result.output and "survived" not in result.output
+    assert "verify passed" in result.output and "survived" not in result.output and "  ✗ " not in result.output
+    table = result.output[result.output.index("per topic:"):].splitlines()[1:14]
+    assert len(table) == 13 and all(line.split()[-2] == "0" for line in table), table  # no probe earns
+    assert "naming rate" in result.output
 
 
 @pytest.fixture
@@ -49,17 +47,17 @@ def run(kit, *options):
 def test_copied_kit_verifies(kit):
     result = run(kit, "--jobs", 2)
     assert result.exit_code == 0, result.output
-    assert "✓ probes of svd_basics       8 tried, 0 test(s) earn points" in result.output
+    assert "svd_basics          11 caught  11 named     8 probes   0 earning" in result.output
     assert "8 probes earned nothing" in result.output
 
 
 def test_no_probes_skips_them(kit):
     result = run(kit)
-    assert result.exit_code == 0 and "probes of" not in result.output and "probes skipped" in result.output
+    assert result.exit_code == 0 and "  0 probes" in result.output and "probes skipped" in result.output
 
 
 def test_a_surviving_mutant_fails_verify(kit):
-    harmless = ('\n[[mutant]]\nname = "comment_only"\nmistake = "changes nothing"\n'
+    harmless = ('\n[[mutant]]\nname = "comment_only"\nmistake = "changes nothing"\nunnamed = "nothing to name"\n'
                 '[[mutant.edit]]\nfind = "def ellipse_axes(A):"\nreplace = "def ellipse_axes(A):  # same"\n')
     with open(kit / "mutants" / "svd_basics.toml", "a") as f:
         f.write(harmless)
@@ -99,9 +97,9 @@ def test_mutant_edits_must_match_exactly_once():
         mutant.source("aa")
 
 
-def judged(tests, status="failed", message=""):
+def judged(tests, status="failed", error=None):
     probe = Probe("t", "nan", (("f", None),))
-    report = Report("probe", 1, [TopicResult("t", "T", "§1", 0.0, 2.0, status, tests, message)])
+    report = Report("probe", 1, [TopicResult("t", "T", "§1", 0.0, 2.0, status, tests, error)])
     result, problems = Verification(), []
     _judge_probe(_Job("probe", 1, None, probe=probe), report, result, problems.append)
     return result, problems
@@ -116,6 +114,31 @@ def test_a_passing_test_of_a_probed_function_is_a_problem_and_others_are_not():
 
 
 def test_a_probe_that_did_not_run_is_a_problem():
-    result, problems = judged([Result("f", "f", "failed", 0.0, 1.0)], status="error",
-                              message="SyntaxError: invalid syntax")
-    assert problems == ["probe nan of t did not run (so it proves nothing): SyntaxError: invalid syntax"]
+    fault = Result("f", "f", "error", 0.0, 1.0, Feedback("fault.import_error", {"module": "t.py",
+                                                                               "message": "SyntaxError: invalid syntax"}))
+    result, problems = judged([fault], status="error", error=fault)
+    assert problems == ["probe nan of t did not run (so it proves nothing): "
+                        "t.py could not be imported: SyntaxError: invalid syntax"]
+
+
+def test_a_pass_whose_points_a_scoring_rule_withheld_is_no_hole():
+    withheld = Result("f[zero]", "f", "passed", 0.0, 0.5, Feedback("score.gated", {"function": "f"}))
+    result, problems = judged([withheld, Result("f[random]", "f", "failed", 0.0, 0.5)])
+    assert problems == [] and result.probed == {"t": [1, 0]}
+
+
+def test_a_mutant_caught_but_not_named_fails_verify(kit):
+    path = kit / "mutants" / "svd_basics.toml"
+    path.write_text(path.read_text().replace('mistake_id = "svd_basics.ellipse_right_vectors"',
+                                             'mistake_id = "svd_basics.ascending"'))
+    result = run(kit)
+    assert result.exit_code == 1
+    assert ("mutant svd_basics/ellipse_right_vectors is caught by ellipse_axes[random] but not named: its feedback "
+            "should carry mistake 'svd_basics.ascending', it carries 'svd_basics.ellipse_right_vectors'") in result.output
+
+
+def test_a_mutant_must_name_a_mistake_the_catalog_knows(kit):
+    path = kit / "mutants" / "svd_basics.toml"
+    path.write_text(path.read_text().replace('mistake_id = "svd_basics.ascending"', 'mistake_id = "svd_basics.nope"'))
+    result = run(kit)
+    assert result.exit_code == 1 and "mistake_id 'svd_basics.nope' has no message" in result.output

@@ -9,6 +9,5 @@
 | `gradebook.py` | the SQLite state in the output folder: runs, attempts (history), latest |
 | `tables.py` | gradebook.csv and the Canvas import CSV |
 | `stats.py` | class statistics: mean, median, pass rates, histogram, failing tests, mistakes |
-| `suite_hash.py` | one hash of what judges: suites, curriculum, feedback catalogs |
 | `command.py` | `grader batch` end to end |
 """

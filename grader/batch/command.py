@@ -21,7 +21,7 @@ from grader import __version__
 from grader.batch import local, stats, tables
 from grader.batch.gradebook import Gradebook
 from grader.batch.learners import Learner, content_hash, discover
-from grader.batch.suite_hash import suite_hash
+from grader.integrity import suite_hash
 from grader.batch.task import grade_one
 from grader.curriculum import Curriculum
 from grader.reports import formats

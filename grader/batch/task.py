@@ -18,7 +18,7 @@ import click
 from grader import __version__
 from grader import curriculum as curriculum_file
 from grader.batch.learners import Learner, module_root
-from grader.batch.suite_hash import suite_hash
+from grader.integrity import suite_hash
 from grader.batch.zips import BadZip, extract
 from grader.reports import json as json_report
 from grader.reports import text
