@@ -22,8 +22,15 @@ def commands() -> dict[str, list[str]]:
     grader = shutil.which("grader") or f"{Path(sys.executable).parent}/grader"
     return {
         'python -c "import numpy, pytest"': [sys.executable, "-c", "import numpy, pytest"],
-        "grader check svd_basics --submission solutions": [grader, "check", "svd_basics", "--submission",
-                                                           "solutions", "--seed", "1"],
+        "grader check svd_basics --submission solutions": [
+            grader,
+            "check",
+            "svd_basics",
+            "--submission",
+            "solutions",
+            "--seed",
+            "1",
+        ],
         "grader grade --submission solutions": [grader, "grade", "--submission", "solutions", "--seed", "1"],
     }
 

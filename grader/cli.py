@@ -17,8 +17,8 @@ import click  # noqa: E402
 from grader import curriculum as curriculum_file  # noqa: E402
 from grader import isolation  # noqa: E402
 from grader.progress import Progress  # noqa: E402
-from grader.reports import json as json_report  # noqa: E402
 from grader.reports import formats, text  # noqa: E402
+from grader.reports import json as json_report  # noqa: E402
 from grader.sandbox import WorkerPool  # noqa: E402
 from grader.submission import Submission, SubmissionError  # noqa: E402
 
@@ -53,6 +53,7 @@ def _new_seed() -> int:
 def _grade(submission: Submission, topics, seed: int | None):
     pool = WorkerPool(_curriculum().forbidden_union(), expected=len(topics))
     from grader import runner
+
     try:
         return runner.grade(submission, topics, _curriculum(), _new_seed() if seed is None else seed, pool=pool)
     except (runner.GraderError, RuntimeError) as exc:
@@ -61,8 +62,16 @@ def _grade(submission: Submission, topics, seed: int | None):
         pool.close()
 
 
-submission_option = click.option("--submission", "-s", default="exercises", show_default=True, metavar="DIR",
-                                  help="Folder holding the topic modules.")
+submission_option = click.option(
+    "--submission",
+    "-s",
+    default="exercises",
+    show_default=True,
+    metavar="DIR",
+    help="Folder holding the topic modules.",
+)
+
+
 def _isolation(ctx, param, mode):
     try:
         return isolation.select(mode)
@@ -72,12 +81,21 @@ def _isolation(ctx, param, mode):
 
 
 isolation_option = click.option(
-    "--isolation", type=click.Choice(isolation.MODES), default="auto", show_default=True, callback=_isolation,
-    expose_value=False, is_eager=True,
+    "--isolation",
+    type=click.Choice(isolation.MODES),
+    default="auto",
+    show_default=True,
+    callback=_isolation,
+    expose_value=False,
+    is_eager=True,
     help="auto: namespace sandbox (bubblewrap) where available, else a plain process with a warning; "
-         "require: refuse to grade without the sandbox (exams); off: plain process.")
-seed_option = click.option("--seed", type=int, help="Seed for the random inputs (default: a fresh one; "
-                                                    "the report shows it so you can repeat a run).")
+    "require: refuse to grade without the sandbox (exams); off: plain process.",
+)
+seed_option = click.option(
+    "--seed",
+    type=int,
+    help="Seed for the random inputs (default: a fresh one; the report shows it so you can repeat a run).",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -141,10 +159,20 @@ def check(topics, submission, seed):
 @seed_option
 @isolation_option
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the report as JSON here.")
-@click.option("--fail-under", type=click.FloatRange(0, 100), metavar="PERCENT",
-              help="Exit 1 when the total is below PERCENT of the maximum.")
-@click.option("--format", "fmt", type=click.Choice(formats.NAMES), default="text", show_default=True,
-              help="Report format (markdown: for $GITHUB_STEP_SUMMARY; gradescope: results.json).")
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0, 100),
+    metavar="PERCENT",
+    help="Exit 1 when the total is below PERCENT of the maximum.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(formats.NAMES),
+    default="text",
+    show_default=True,
+    help="Report format (markdown: for $GITHUB_STEP_SUMMARY; gradescope: results.json).",
+)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here instead of printing it.")
 def grade(submission, topics, seed, json_path, fail_under, fmt, output):
     """Grade a submission: the full report, per topic and per test."""
@@ -203,18 +231,32 @@ def verify(solutions, exercises, mutants, topics, seed, jobs, no_probes):
     cu = _curriculum()
     from grader import runner
     from grader.verify import verify as run_verify
+
     try:
-        result = run_verify(cu, cu.select(topics), Path(solutions), Path(exercises),
-                            Path(mutants) if mutants else Path(solutions) / "mutants", (seed, seed + 1), click.echo,
-                            jobs, probes=not no_probes)
+        result = run_verify(
+            cu,
+            cu.select(topics),
+            Path(solutions),
+            Path(exercises),
+            Path(mutants) if mutants else Path(solutions) / "mutants",
+            (seed, seed + 1),
+            click.echo,
+            jobs,
+            probes=not no_probes,
+        )
     except (runner.GraderError, RuntimeError) as exc:
         raise click.ClickException(str(exc)) from None
     if not result.ok:
-        click.echo(click.style(f"verify failed: {len(result.problems)} problem(s) (seeds {seed}, {seed + 1}).", fg="red"))
+        click.echo(
+            click.style(f"verify failed: {len(result.problems)} problem(s) (seeds {seed}, {seed + 1}).", fg="red")
+        )
         raise SystemExit(1)
     probes = "probes skipped" if no_probes else f"{sum(n for n, _ in result.probed.values())} probes earned nothing"
-    click.echo(click.style(f"verify passed: {len(result.killed)} mutants killed, {probes} (seeds {seed}, {seed + 1}).",
-                           fg="green"))
+    click.echo(
+        click.style(
+            f"verify passed: {len(result.killed)} mutants killed, {probes} (seeds {seed}, {seed + 1}).", fg="green"
+        )
+    )
 
 
 from grader.batch import cli as batch_cli  # noqa: E402  (instructor commands: batch, export, release, …)

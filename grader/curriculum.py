@@ -31,7 +31,7 @@ class Function:
     forbidden: tuple[str, ...] = ()
     forbidden_rule: str = ""
     timeout: float = 5.0
-    labels: tuple = ()              # every value SPEC allows, for a function with finitely many answers
+    labels: tuple = ()  # every value SPEC allows, for a function with finitely many answers
 
     @property
     def params(self) -> tuple[str, ...]:
@@ -42,7 +42,7 @@ class Function:
         """Positional arguments by parameter name; those caught by ``*xs`` as xs[0], xs[1], …"""
         named = dict(zip(self.params, args))
         vararg = parse_signature(self.signature).vararg
-        extra = args[len(self.params):]
+        extra = args[len(self.params) :]
         if extra and vararg:
             named |= {f"{vararg.arg}[{i}]": a for i, a in enumerate(extra)}
         return named
@@ -102,8 +102,11 @@ def expand_forbidden(patterns, allowed=()) -> tuple[str, ...]:
             raise CurriculumError(f"forbidden pattern {pattern!r}: {exc}") from None
         if attr == "*":
             candidates = [n for n in getattr(module, "__all__", dir(module)) if not n.startswith("_")]
-            names += [f"{module_name}.{n}" for n in candidates
-                      if callable(getattr(module, n)) and not isinstance(getattr(module, n), type)]
+            names += [
+                f"{module_name}.{n}"
+                for n in candidates
+                if callable(getattr(module, n)) and not isinstance(getattr(module, n), type)
+            ]
         elif callable(getattr(module, attr, None)):
             names.append(pattern)
         else:
@@ -121,12 +124,25 @@ class Curriculum:
                 for name, spec in raw["functions"].items():
                     forbidden, allowed = spec.get("forbidden", ()), spec.get("allowed", ())
                     functions[name] = Function(
-                        name, spec["signature"], float(spec["points"]), expand_forbidden(forbidden, allowed),
-                        _forbidden_rule(forbidden, allowed), float(spec.get("timeout", default_timeout)),
-                        _labels(name, spec.get("labels", [])))
+                        name,
+                        spec["signature"],
+                        float(spec["points"]),
+                        expand_forbidden(forbidden, allowed),
+                        _forbidden_rule(forbidden, allowed),
+                        float(spec.get("timeout", default_timeout)),
+                        _labels(name, spec.get("labels", [])),
+                    )
                     parse_signature(spec["signature"])
-                topics.append(Topic(raw["id"], int(raw["order"]), raw["title"], raw["section"],
-                                    tuple(raw.get("hints", ())), functions))
+                topics.append(
+                    Topic(
+                        raw["id"],
+                        int(raw["order"]),
+                        raw["title"],
+                        raw["section"],
+                        tuple(raw.get("hints", ())),
+                        functions,
+                    )
+                )
             except KeyError as exc:
                 raise CurriculumError(f"topic {raw.get('id', '?')!r} lacks {exc}") from None
         self.topics = sorted(topics, key=lambda t: t.order)

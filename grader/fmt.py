@@ -9,7 +9,7 @@ from grader.wire import FnRef
 FULL_LIMIT = 36  # arrays with at most this many entries are shown whole
 
 
-DIGITS = 5       # significant digits of a number in feedback, unless more are needed to tell two apart
+DIGITS = 5  # significant digits of a number in feedback, unless more are needed to tell two apart
 
 
 def num(x, digits: int = DIGITS) -> str:

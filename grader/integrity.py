@@ -39,7 +39,9 @@ JUDGING = ("suites/**/*.py", "worker/scenarios/**/*.py", "curriculum.toml", "fee
 
 def judging_files() -> list[Path]:
     """What decides a grade: the hidden suites, the worker's scenarios, the curriculum, the catalogs."""
-    files = {p for pattern in JUDGING for p in PACKAGE_DIR.glob(pattern) if p.is_file() and "__pycache__" not in p.parts}
+    files = {
+        p for pattern in JUDGING for p in PACKAGE_DIR.glob(pattern) if p.is_file() and "__pycache__" not in p.parts
+    }
     return sorted(files, key=lambda p: p.relative_to(PACKAGE_DIR).as_posix())
 
 
@@ -56,7 +58,7 @@ def suite_hash(snap: dict[str, str] | None = None) -> str:
 
 
 def changes(before: dict[str, str], after: dict[str, str]) -> str:
-    """"" when nothing changed, else what did (the first few paths)."""
+    """ "" when nothing changed, else what did (the first few paths)."""
     changed = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
     if not changed:
         return ""

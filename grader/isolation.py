@@ -39,15 +39,28 @@ import numpy
 import grader
 
 MODES = ("auto", "require", "off")
-LIB = "/sandbox/lib"                # the worker's sys.path: numpy and the grader's worker side
-WORK = "/sandbox/work"              # the worker's cwd: a tmpfs holding copies of the topic files
+LIB = "/sandbox/lib"  # the worker's sys.path: numpy and the grader's worker side
+WORK = "/sandbox/work"  # the worker's cwd: a tmpfs holding copies of the topic files
 SCRATCH_BYTES = 64 << 20
-NPROC = 64                          # processes and threads a worker may have
+NPROC = 64  # processes and threads a worker may have
 UID_BASE, UID_COUNT = 1_500_000_000, 10_000
 INSTALL_HINT = "install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap)"
 
-NAMESPACE_FEATURES = ("mount_ns", "pid_ns", "net_ns", "ipc_ns", "uts_ns", "user_ns", "no_nested_userns",
-                      "fresh_root", "read_only_root", "scratch_tmpfs", "no_caps", "no_new_privs", "nproc_cap")
+NAMESPACE_FEATURES = (
+    "mount_ns",
+    "pid_ns",
+    "net_ns",
+    "ipc_ns",
+    "uts_ns",
+    "user_ns",
+    "no_nested_userns",
+    "fresh_root",
+    "read_only_root",
+    "scratch_tmpfs",
+    "no_caps",
+    "no_new_privs",
+    "nproc_cap",
+)
 COMMON_FEATURES = ("process_group", "clean_env", "memory_cap", "file_size_cap", "audit_hook")
 
 
@@ -57,16 +70,20 @@ class IsolationUnavailable(RuntimeError):
 
 @dataclasses.dataclass(frozen=True)
 class Tier:
-    name: str                       # "namespaces" or "process"
+    name: str  # "namespaces" or "process"
     features: tuple[str, ...]
-    warning: str = ""               # for the process tier: why namespaces are not used
+    warning: str = ""  # for the process tier: why namespaces are not used
 
     @property
     def sandboxed(self) -> bool:
         return self.name == "namespaces"
 
     def to_dict(self) -> dict:
-        return {"tier": self.name, "features": list(self.features), **({"warning": self.warning} if self.warning else {})}
+        return {
+            "tier": self.name,
+            "features": list(self.features),
+            **({"warning": self.warning} if self.warning else {}),
+        }
 
 
 def _is_root() -> bool:
@@ -76,14 +93,15 @@ def _is_root() -> bool:
 @dataclasses.dataclass(frozen=True)
 class Layout:
     """What the worker's root holds: (host source, sandbox destination) read-only binds, hidden paths."""
+
     python: str
     binds: tuple[tuple[str, str], ...]
-    hidden: tuple[str, ...]         # directories inside a bound tree covered by an empty tmpfs
+    hidden: tuple[str, ...]  # directories inside a bound tree covered by an empty tmpfs
 
 
 def _python_files() -> list[str]:
     python = os.path.realpath(sys._base_executable if hasattr(sys, "_base_executable") else sys.executable)
-    files = [python, os.path.dirname(os.__file__)]              # interpreter, stdlib (with lib-dynload inside)
+    files = [python, os.path.dirname(os.__file__)]  # interpreter, stdlib (with lib-dynload inside)
     files += [p for p in sys.path if p.endswith("lib-dynload") and not p.startswith(files[1])]
     if sysconfig.get_config_var("Py_ENABLE_SHARED"):
         libpython = os.path.join(sysconfig.get_config_var("LIBDIR") or "", sysconfig.get_config_var("INSTSONAME") or "")
@@ -97,8 +115,12 @@ def _site_dirs() -> set[str]:
     for scheme_var in ("purelib", "platlib"):
         dirs.add(sysconfig.get_path(scheme_var, vars={"base": sys.base_prefix, "platbase": sys.base_prefix}))
     version = f"python{sys.version_info[0]}.{sys.version_info[1]}"
-    dirs |= {"/usr/lib/python3/dist-packages", f"/usr/local/lib/{version}/dist-packages",
-             f"/usr/lib/{version}/site-packages", f"/usr/local/lib/{version}/site-packages"}
+    dirs |= {
+        "/usr/lib/python3/dist-packages",
+        f"/usr/local/lib/{version}/dist-packages",
+        f"/usr/lib/{version}/site-packages",
+        f"/usr/local/lib/{version}/site-packages",
+    }
     return {os.path.realpath(d) for d in dirs if d and os.path.isdir(d)}
 
 
@@ -149,17 +171,49 @@ def _mount_args(lay: Layout) -> list[str]:
     return args
 
 
+def _tool(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        raise IsolationUnavailable(f"{name} is not on PATH: {INSTALL_HINT}")
+    return found
+
+
 def sandbox_command(command: list[str], uid: int | None) -> list[str]:
     """``command`` run in the namespaces tier; as root, under ``uid`` (from a ``UidLease``)."""
-    bwrap = shutil.which("bwrap")
+    bwrap = _tool("bwrap")
     common = ["--die-with-parent", "--new-session", "--chdir", WORK]
     if uid is None:  # not root: one unprivileged bwrap does everything
-        return [bwrap, "--unshare-all", "--unshare-user", "--disable-userns", *common, *_mount_args(layout()),
-                "--", *command]
-    outer = [bwrap, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
-             *common, *_mount_args(layout())]
-    drop = [shutil.which("setpriv"), "--reuid", str(uid), "--regid", str(uid), "--clear-groups",
-            "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
+        return [
+            bwrap,
+            "--unshare-all",
+            "--unshare-user",
+            "--disable-userns",
+            *common,
+            *_mount_args(layout()),
+            "--",
+            *command,
+        ]
+    outer = [
+        bwrap,
+        "--unshare-ipc",
+        "--unshare-pid",
+        "--unshare-net",
+        "--unshare-uts",
+        "--unshare-cgroup-try",
+        *common,
+        *_mount_args(layout()),
+    ]
+    drop = [
+        _tool("setpriv"),
+        "--reuid",
+        str(uid),
+        "--regid",
+        str(uid),
+        "--clear-groups",
+        "--inh-caps=-all",
+        "--bounding-set=-all",
+        "--no-new-privs",
+    ]
     inner = [bwrap, "--unshare-user", "--disable-userns", "--die-with-parent", "--bind", "/", "/", "--chdir", WORK]
     return [*outer, "--", *drop, *inner, "--", *command]
 
@@ -206,17 +260,25 @@ def _missing() -> str:
         return "setpriv (util-linux) is missing: apt-get install util-linux"
     lease = UidLease() if _is_root() else None
     try:
-        probe = subprocess.run(sandbox_command(["/bin/true" if os.path.exists("/bin/true") else "/usr/bin/true"],
-                                               lease.uid if lease else None),
-                               stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30)
+        probe = subprocess.run(
+            sandbox_command(
+                ["/bin/true" if os.path.exists("/bin/true") else "/usr/bin/true"], lease.uid if lease else None
+            ),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"bwrap could not start: {exc}"
     finally:
         if lease:
             lease.release()
     if probe.returncode != 0:
-        return (f"bwrap failed ({probe.stderr.strip() or f'exit {probe.returncode}'}); "
-                "are unprivileged user namespaces enabled (sysctl user.max_user_namespaces)?")
+        return (
+            f"bwrap failed ({probe.stderr.strip() or f'exit {probe.returncode}'}); "
+            "are unprivileged user namespaces enabled (sysctl user.max_user_namespaces)?"
+        )
     return ""
 
 
@@ -241,8 +303,10 @@ def select(mode: str) -> Tier:
         return _chosen
     tier = _probe()
     if mode == "require" and not tier.sandboxed:
-        raise IsolationUnavailable(f"--isolation require: {tier.warning.removeprefix('no namespace isolation: ')}. "
-                                   "Refusing to grade without namespace isolation.")
+        raise IsolationUnavailable(
+            f"--isolation require: {tier.warning.removeprefix('no namespace isolation: ')}. "
+            "Refusing to grade without namespace isolation."
+        )
     _chosen = tier
     return tier
 

@@ -25,8 +25,7 @@ from grader.sandbox import OUTPUT_LIMIT, Answer, Sandbox, WorkerStartError
 
 TIMEOUT_STRIKES = 2
 
-_STATUS = {"not_implemented": "not_implemented", "forbidden": "forbidden", "timeout": "timeout",
-           "wrong_type": "failed"}
+_STATUS = {"not_implemented": "not_implemented", "forbidden": "forbidden", "timeout": "timeout", "wrong_type": "failed"}
 NO_CONTEXT = {"not_implemented", "missing", "import_error", "no_function"}  # faults shown without the call
 
 
@@ -41,6 +40,7 @@ def digest(value) -> str:
 @dataclasses.dataclass
 class Exchange:
     """The last request a test made and what came back."""
+
     call: Call
     answer: Answer
 
@@ -62,7 +62,7 @@ class Learner:
     def __init__(self, topic: Topic, state: RunState, test_function: str | None = None):
         self._topic, self._state, self._test_function = topic, state, test_function
         self.last: Exchange | None = None
-        self.answers: list[str] = []   # digests of the usable answers this test received
+        self.answers: list[str] = []  # digests of the usable answers this test received
 
     def __getattr__(self, name: str):
         if name.startswith("_") or name not in self._topic.functions:
@@ -122,9 +122,13 @@ class Learner:
     def _value(self, name: str, answer: Answer):
         if not answer.ok:
             kind = "timeout" if answer.kind == "timeout_skipped" else answer.kind
-            raise SubmissionFault(_STATUS.get(kind, "error"), self._fault(name, answer), kind,
-                                  frames=[] if kind == "not_implemented" else frames(answer),
-                                  output="" if kind == "not_implemented" else answer.output)
+            raise SubmissionFault(
+                _STATUS.get(kind, "error"),
+                self._fault(name, answer),
+                kind,
+                frames=[] if kind == "not_implemented" else frames(answer),
+                output="" if kind == "not_implemented" else answer.output,
+            )
         if answer.mutated:
             raise Wrong("check.mutated", function=name, names=answer.mutated)
         return answer.value

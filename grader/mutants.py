@@ -45,8 +45,10 @@ class Mutant:
         for find, replace in self.edits:
             count = reference.count(find)
             if count != 1:
-                raise MutantError(f"mutant {self.topic}/{self.name}: its edit's 'find' text occurs {count} times "
-                                  f"in the reference (it must occur exactly once):\n{find}")
+                raise MutantError(
+                    f"mutant {self.topic}/{self.name}: its edit's 'find' text occurs {count} times "
+                    f"in the reference (it must occur exactly once):\n{find}"
+                )
             reference = reference.replace(find, replace)
         return reference
 

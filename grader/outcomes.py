@@ -34,7 +34,7 @@ class Wrong(AssertionError):
         self.context = context
         super().__init__(code)
 
-    def naming(self, mistake: str | None) -> "Wrong":
+    def naming(self, mistake: str | None) -> Wrong:
         """The same failure, with the near-miss it was recognised as (if any)."""
         self.feedback = self.feedback.with_mistake(mistake)
         return self

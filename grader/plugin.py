@@ -38,16 +38,18 @@ class GraderPlugin:
 
     def pytest_configure(self, config):
         config.addinivalue_line("markers", "function(name): the curriculum function a test grades")
-        config.addinivalue_line("markers", "gated: an edge-case or structural test; it counts only once "
-                                           "the function's ordinary cases pass")
+        config.addinivalue_line(
+            "markers", "gated: an edge-case or structural test; it counts only once the function's ordinary cases pass"
+        )
 
     def pytest_collection_modifyitems(self, items):
         for item in items:
             topic = self.curriculum.topic(topic_of(item))
             name = function_of(item)
             if name not in topic.functions:
-                raise pytest.UsageError(f"{item.nodeid}: mark it @pytest.mark.function(<one of "
-                                        f"{', '.join(topic.functions)}>), not {name!r}")
+                raise pytest.UsageError(
+                    f"{item.nodeid}: mark it @pytest.mark.function(<one of {', '.join(topic.functions)}>), not {name!r}"
+                )
         self.collected = True
 
     @pytest.fixture
@@ -75,19 +77,38 @@ def outcome(item, excinfo) -> TestOutcome:
     learner = item.funcargs.get("learner") if hasattr(item, "funcargs") else None
     learner = learner if isinstance(learner, Learner) else None
     last = learner.last if learner else None
-    base = dict(nodeid=item.nodeid, topic=topic_of(item), function=function_of(item),
-                gated=item.get_closest_marker("gated") is not None,
-                answers=tuple(learner.answers) if learner else ())
+    base = dict(
+        nodeid=item.nodeid,
+        topic=topic_of(item),
+        function=function_of(item),
+        gated=item.get_closest_marker("gated") is not None,
+        answers=tuple(learner.answers) if learner else (),
+    )
     if excinfo is None:
         return TestOutcome(status="passed", **base)
     exc = excinfo.value
     if isinstance(exc, SubmissionFault):
         context = last.call if last is not None and exc.kind not in NO_CONTEXT else None
-        return TestOutcome(status=exc.status, kind=exc.kind, feedback=exc.feedback, call=context,
-                           frames=exc.frames, output=exc.output, **base)
+        return TestOutcome(
+            status=exc.status,
+            kind=exc.kind,
+            feedback=exc.feedback,
+            call=context,
+            frames=exc.frames,
+            output=exc.output,
+            **base,
+        )
     if isinstance(exc, Wrong):
-        return TestOutcome(status="failed", feedback=exc.feedback,
-                           call=last.call if exc.context and last is not None else None,
-                           output=last.answer.output if last is not None else "", **base)
-    return TestOutcome(status="error", kind="grader_bug", **base,
-                       feedback=Feedback("fault.grader_bug", {"detail": f"{type(exc).__name__}: {exc}"}))
+        return TestOutcome(
+            status="failed",
+            feedback=exc.feedback,
+            call=last.call if exc.context and last is not None else None,
+            output=last.answer.output if last is not None else "",
+            **base,
+        )
+    return TestOutcome(
+        status="error",
+        kind="grader_bug",
+        **base,
+        feedback=Feedback("fault.grader_bug", {"detail": f"{type(exc).__name__}: {exc}"}),
+    )

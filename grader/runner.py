@@ -41,15 +41,35 @@ def _clean_pytest_env():
 
 def pytest_args(topics: list[Topic], maxfail: int | None) -> list[str]:
     args = [str(t.suite_file) for t in topics]
-    args += ["-c", os.devnull, "--rootdir", str(SUITES_DIR), "--confcutdir", str(SUITES_DIR),
-             "--import-mode=importlib", "-qq", "--tb=no", "-p", "no:cacheprovider", "-p", "no:warnings"]
+    args += [
+        "-c",
+        os.devnull,
+        "--rootdir",
+        str(SUITES_DIR),
+        "--confcutdir",
+        str(SUITES_DIR),
+        "--import-mode=importlib",
+        "-qq",
+        "--tb=no",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:warnings",
+    ]
     if maxfail:
         args.append(f"--maxfail={maxfail}")
     return args
 
 
-def grade(submission: Submission, topics: list[Topic], curriculum: Curriculum, seed: int,
-          *, maxfail: int | None = None, pool: WorkerPool | None = None) -> Report:
+def grade(
+    submission: Submission,
+    topics: list[Topic],
+    curriculum: Curriculum,
+    seed: int,
+    *,
+    maxfail: int | None = None,
+    pool: WorkerPool | None = None,
+) -> Report:
     """Grade ``topics`` of ``submission``; ``maxfail=1`` stops at the first lost point."""
     missing = [t.id for t in topics if not t.suite_file.exists()]
     if missing:

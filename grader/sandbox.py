@@ -34,10 +34,10 @@ import numpy as np
 
 from grader import isolation, wire
 
-OUTPUT_KEEP = 4000          # characters of learner output kept for feedback
-OUTPUT_LIMIT = 1 << 20      # bytes of learner output per call before the worker is killed
-STARTUP_TIMEOUT = 60.0      # interpreter + numpy start-up, generous for a loaded CI machine
-IMPORT_TIMEOUT = 10.0       # importing a learner module
+OUTPUT_KEEP = 4000  # characters of learner output kept for feedback
+OUTPUT_LIMIT = 1 << 20  # bytes of learner output per call before the worker is killed
+STARTUP_TIMEOUT = 60.0  # interpreter + numpy start-up, generous for a loaded CI machine
+IMPORT_TIMEOUT = 10.0  # importing a learner module
 DEAD_KINDS = {"timeout", "crashed", "exited", "output_limit", "protocol"}
 
 
@@ -48,23 +48,24 @@ class WorkerStartError(RuntimeError):
 @dataclasses.dataclass
 class Answer:
     """What came back from the worker for one request, as plain data."""
+
     ok: bool
     kind: str = ""
     message: str = ""
-    exception: str = ""         # for kind "exception": the nearest built-in class of what was raised
+    exception: str = ""  # for kind "exception": the nearest built-in class of what was raised
     traceback: list = dataclasses.field(default_factory=list)
     value: object = None
     mutated: list = dataclasses.field(default_factory=list)
     warnings: list = dataclasses.field(default_factory=list)
     fn_calls: list = dataclasses.field(default_factory=list)
-    defined: list = dataclasses.field(default_factory=list)   # for kind "no_function": what the module defines
-    signal: str = ""            # for kind "crashed"
-    status: int | None = None   # for kind "exited"
+    defined: list = dataclasses.field(default_factory=list)  # for kind "no_function": what the module defines
+    signal: str = ""  # for kind "crashed"
+    status: int | None = None  # for kind "exited"
     output: str = ""
     seconds: float = 0.0
 
     @classmethod
-    def from_wire(cls, data: dict) -> "Answer":
+    def from_wire(cls, data: dict) -> Answer:
         fields = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in fields})
 
@@ -85,16 +86,32 @@ class WorkerProcess:
         if tier.sandboxed:
             self.dir = None
             home = isolation.WORK
-            argv = isolation.sandbox_command(isolation.worker_argv(req_r, resp_w), self._lease and self._lease.uid)
+            argv = isolation.sandbox_command(
+                isolation.worker_argv(req_r, resp_w), self._lease.uid if self._lease else None
+            )
         else:
             self.dir = Path(tempfile.mkdtemp(prefix="grader-worker-"))
             home = str(self.dir)
             argv = [sys.executable, "-I", "-B", "-m", "grader.worker", "--req", str(req_r), "--resp", str(resp_w)]
-        env = {"PATH": "/usr/bin:/bin", "HOME": home, "TMPDIR": home,
-               "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "HOME": home,
+            "TMPDIR": home,
+            "LANG": "C.UTF-8",
+            "OPENBLAS_NUM_THREADS": "1",
+            "OMP_NUM_THREADS": "1",
+            "MKL_NUM_THREADS": "1",
+        }
         self.proc = subprocess.Popen(
-            argv, pass_fds=(req_r, resp_w), cwd=self.dir or "/", env=env, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+            argv,
+            pass_fds=(req_r, resp_w),
+            cwd=self.dir or "/",
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
         os.close(req_r)
         os.close(resp_w)
         self._ready = False
@@ -106,8 +123,10 @@ class WorkerProcess:
             answer = self._receive(STARTUP_TIMEOUT)
             if not answer.ok:
                 self.kill()
-                raise WorkerStartError("the grader's worker process could not start (is the grader installed, "
-                                       f"e.g. with 'pip install -e .'?): {answer.message}\n{answer.output}")
+                raise WorkerStartError(
+                    "the grader's worker process could not start (is the grader installed, "
+                    f"e.g. with 'pip install -e .'?): {answer.message}\n{answer.output}"
+                )
             self._ready = True
 
     def request(self, message: dict, timeout: float) -> Answer:
@@ -121,6 +140,7 @@ class WorkerProcess:
     def _receive(self, timeout: float) -> Answer:
         start = time.monotonic()
         deadline = start + timeout
+        assert self.proc.stdout is not None and self.proc.stderr is not None
         streams = {self.proc.stdout.fileno(), self.proc.stderr.fileno()}
         output, total, frame = bytearray(self._pending_output), 0, bytearray()
         self._pending_output = b""
@@ -128,8 +148,9 @@ class WorkerProcess:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 self.kill()
-                return Answer(False, "timeout", f"no answer within {timeout:g} s", output=_text(output),
-                              seconds=timeout)
+                return Answer(
+                    False, "timeout", f"no answer within {timeout:g} s", output=_text(output), seconds=timeout
+                )
             ready, _, _ = select.select([self._resp_r, *streams], [], [], remaining)
             for fd in ready:
                 chunk = os.read(fd, 1 << 16)
@@ -143,18 +164,22 @@ class WorkerProcess:
                     continue
                 total += len(chunk)
                 if len(output) < OUTPUT_KEEP:
-                    output += chunk[:OUTPUT_KEEP - len(output)]
+                    output += chunk[: OUTPUT_KEEP - len(output)]
                 if total > OUTPUT_LIMIT:
                     self.kill()
-                    return Answer(False, "output_limit", f"printed more than {OUTPUT_LIMIT >> 20} MB of output",
-                                  output=_text(output))
+                    return Answer(
+                        False,
+                        "output_limit",
+                        f"printed more than {OUTPUT_LIMIT >> 20} MB of output",
+                        output=_text(output),
+                    )
             if len(frame) >= 8:
                 (size,) = struct.unpack_from("<Q", frame)
                 if size > wire.MAX_FRAME:
                     self.kill()
                     return Answer(False, "protocol", "answered with an oversized message", output=_text(output))
                 if len(frame) >= 8 + size:
-                    answer = self._parse(bytes(frame[8:8 + size]), output)
+                    answer = self._parse(bytes(frame[8 : 8 + size]), output)
                     answer.output += self._drain(streams)
                     answer.seconds = time.monotonic() - start
                     return answer
@@ -192,8 +217,13 @@ class WorkerProcess:
         if code is not None and code > 128 and self.tier.sandboxed:  # bwrap passes on a signal death as 128 + n
             code = -(code - 128)
         if code is not None and code < 0:
-            return Answer(False, "crashed", f"the process was killed by {_signal_name(-code)}", output=_text(output),
-                          signal=_signal_name(-code))
+            return Answer(
+                False,
+                "crashed",
+                f"the process was killed by {_signal_name(-code)}",
+                output=_text(output),
+                signal=_signal_name(-code),
+            )
         return Answer(False, "exited", f"the process exited with status {code}", output=_text(output), status=code)
 
     @property
@@ -208,7 +238,8 @@ class WorkerProcess:
                 pass
         self.proc.wait()
         for f in (self.proc.stdout, self.proc.stderr):
-            f.close()
+            if f is not None:
+                f.close()
         for fd in (self._req_w, self._resp_r):
             try:
                 os.close(fd)
@@ -233,8 +264,14 @@ class WorkerPool:
     so its interpreter and numpy start-up overlap the caller's own.
     """
 
-    def __init__(self, forbidden, memory_mb: int = 1024, file_mb: int = 16, expected: int | None = None,
-                 tier: isolation.Tier | None = None):
+    def __init__(
+        self,
+        forbidden,
+        memory_mb: int = 1024,
+        file_mb: int = 16,
+        expected: int | None = None,
+        tier: isolation.Tier | None = None,
+    ):
         self.tier = tier or isolation.current()
         self._init = {"forbidden": sorted(forbidden), "memory_mb": memory_mb, "file_mb": file_mb}
         self._expected = expected
@@ -281,8 +318,10 @@ class Sandbox:
             self._load_failures[module] = failure
             return failure
         worker = self._pool.take()
-        files = {f"{name}.py": np.frombuffer(Path(source).read_bytes(), dtype=np.uint8)
-                 for name, source in self.files.items()}
+        files = {
+            f"{name}.py": np.frombuffer(Path(source).read_bytes(), dtype=np.uint8)
+            for name, source in self.files.items()
+        }
         answer = worker.request({"op": "load", "module": module, "files": files}, IMPORT_TIMEOUT)
         if not answer.ok:
             worker.kill()
@@ -298,8 +337,17 @@ class Sandbox:
         worker = self._worker(module)
         if isinstance(worker, Answer):
             return worker
-        answer = worker.request({"op": op, "module": module, "name": name, "args": list(args),
-                                 "kwargs": kwargs or {}, "forbid": sorted(forbid)}, timeout)
+        answer = worker.request(
+            {
+                "op": op,
+                "module": module,
+                "name": name,
+                "args": list(args),
+                "kwargs": kwargs or {},
+                "forbid": sorted(forbid),
+            },
+            timeout,
+        )
         if answer.kind in DEAD_KINDS:
             self._workers.pop(module, None)
         return answer

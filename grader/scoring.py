@@ -26,6 +26,7 @@ TOPIC_ERROR_KINDS = {"import_error", "missing", "grader_bug", "grader_error"}
 @dataclasses.dataclass
 class TestOutcome:
     """One finished test, straight from the pytest hooks."""
+
     __test__ = False  # not a test class, whatever pytest thinks of the name
     nodeid: str
     topic: str
@@ -36,7 +37,7 @@ class TestOutcome:
     call: Call | None = None
     frames: tuple[Frame, ...] = ()
     output: str = ""
-    answers: tuple[str, ...] = ()       # digests of the answers the test received
+    answers: tuple[str, ...] = ()  # digests of the answers the test received
     gated: bool = False
 
 
@@ -48,7 +49,7 @@ class TestResult:
     status: str
     points: float
     max_points: float
-    feedback: Feedback | None = None   # why it failed; for a passed test that earned nothing, the rule
+    feedback: Feedback | None = None  # why it failed; for a passed test that earned nothing, the rule
     call: Call | None = None
     frames: tuple[Frame, ...] = ()
     output: str = ""
@@ -74,7 +75,7 @@ class TopicResult:
     max_score: float
     status: str
     tests: list[TestResult]
-    error: TestResult | None = None    # the test whose fault made the whole topic an error
+    error: TestResult | None = None  # the test whose fault made the whole topic an error
 
     def message(self, lang: str | None = None) -> str:
         return self.error.message(lang) if self.error else ""
@@ -88,8 +89,8 @@ class Report:
     duration: float = 0.0
     isolation: dict = dataclasses.field(default_factory=dict)  # {"tier": ..., "features": [...]} (grader.isolation)
     grader_version: str = ""
-    suite_hash: str = ""            # sha256 of the suites and curriculum that judged this run (grader.integrity)
-    tampered: str = ""              # why the run is void (files changed during it), else ""
+    suite_hash: str = ""  # sha256 of the suites and curriculum that judged this run (grader.integrity)
+    tampered: str = ""  # why the run is void (files changed during it), else ""
 
     @property
     def score(self) -> float:
@@ -149,8 +150,10 @@ def score_topic(topic: Topic, outcomes: list[TestOutcome]) -> TopicResult:
         feedback, points = o.feedback, 0.0
         if o.status == "passed":
             withheld = earned[o.function] or (
-                Feedback("score.gated", {"function": o.function}) if o.gated and not gate_open.get(o.function, False)
-                else None)
+                Feedback("score.gated", {"function": o.function})
+                if o.gated and not gate_open.get(o.function, False)
+                else None
+            )
             feedback, points = withheld, (0.0 if withheld else share)
         result = TestResult(test_id, o.function, o.status, points, share, feedback, o.call, o.frames, o.output)
         tests.append(result)
@@ -159,12 +162,21 @@ def score_topic(topic: Topic, outcomes: list[TestOutcome]) -> TopicResult:
     if not outcomes:
         error = TestResult("(none)", "", "error", 0.0, 0.0, Feedback("score.nothing_ran", {"topic": topic.id}))
     score = round(sum(t.points for t in tests), 6)
-    return TopicResult(topic.id, topic.title, topic.section, score, topic.points,
-                       _topic_status(score, topic.points, tests, error), tests, error)
+    return TopicResult(
+        topic.id,
+        topic.title,
+        topic.section,
+        score,
+        topic.points,
+        _topic_status(score, topic.points, tests, error),
+        tests,
+        error,
+    )
 
 
-def score_run(outcomes: list[TestOutcome] | None, topics: list[Topic], submission: str, seed: int,
-              duration: float = 0.0) -> Report:
+def score_run(
+    outcomes: list[TestOutcome] | None, topics: list[Topic], submission: str, seed: int, duration: float = 0.0
+) -> Report:
     by_topic: dict[str, list[TestOutcome]] = {t.id: [] for t in topics}
     for o in outcomes or []:
         if o.topic in by_topic:

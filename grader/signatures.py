@@ -79,8 +79,11 @@ def stub_problems(path: Path, topic: Topic) -> list[str]:
                 if name.split(".")[0] not in STUB_IMPORTS:
                     problems.append(f"{path}:{node.lineno}: stubs import only numpy and math, not {name}")
     for node in tree.body:
-        functions = [node] if isinstance(node, ast.FunctionDef) else (
-            [n for n in node.body if isinstance(n, ast.FunctionDef)] if isinstance(node, ast.ClassDef) else [])
+        functions = (
+            [node]
+            if isinstance(node, ast.FunctionDef)
+            else ([n for n in node.body if isinstance(n, ast.FunctionDef)] if isinstance(node, ast.ClassDef) else [])
+        )
         for fn in functions:
             if not _is_stub_body(fn.body):
                 problems.append(f"{path}:{fn.lineno}: {fn.name} should only raise NotImplementedError")

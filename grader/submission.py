@@ -15,25 +15,31 @@ class SubmissionError(ValueError):
 
 @dataclasses.dataclass(frozen=True)
 class Submission:
-    label: str                      # as the user named it, for reports
-    files: dict[str, Path]          # module id -> file, for the topic files that exist
+    label: str  # as the user named it, for reports
+    files: dict[str, Path]  # module id -> file, for the topic files that exist
 
     @classmethod
-    def from_dir(cls, path, curriculum: Curriculum) -> "Submission":
+    def from_dir(cls, path, curriculum: Curriculum) -> Submission:
         root = Path(path)
         if not root.exists():
-            raise SubmissionError(f"submission directory {str(path)!r} does not exist; pass the folder that "
-                                  f"holds your topic modules ({', '.join(t.module_file for t in curriculum.topics[:3])}, …), "
-                                  "e.g. --submission exercises")
+            raise SubmissionError(
+                f"submission directory {str(path)!r} does not exist; pass the folder that "
+                f"holds your topic modules ({', '.join(t.module_file for t in curriculum.topics[:3])}, …), "
+                "e.g. --submission exercises"
+            )
         if not root.is_dir():
-            raise SubmissionError(f"{str(path)!r} is a file; --submission takes the folder that holds your topic modules")
+            raise SubmissionError(
+                f"{str(path)!r} is a file; --submission takes the folder that holds your topic modules"
+            )
         files = {t.id: root / t.module_file for t in curriculum.topics if (root / t.module_file).is_file()}
         if not files:
-            raise SubmissionError(f"{str(path)!r} holds none of the topic modules "
-                                  f"({', '.join(t.module_file for t in curriculum.topics)}); is it the right folder?")
+            raise SubmissionError(
+                f"{str(path)!r} holds none of the topic modules "
+                f"({', '.join(t.module_file for t in curriculum.topics)}); is it the right folder?"
+            )
         return cls(str(path), files)
 
-    def replace(self, module: str, path: Path, label: str) -> "Submission":
+    def replace(self, module: str, path: Path, label: str) -> Submission:
         """The same submission with one module swapped (a mutant)."""
         return Submission(label, {**self.files, module: Path(path)})
 

@@ -23,9 +23,9 @@ import multiprocessing
 import multiprocessing.util
 import os
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Callable
 
 from grader import mutants as mutant_catalogue
 from grader import probes as probe_generator
@@ -57,7 +57,7 @@ class Verification:
 
 @dataclasses.dataclass(frozen=True)
 class _Job:
-    kind: str                      # "solutions", "exercises", "mutant" or "probe"
+    kind: str  # "solutions", "exercises", "mutant" or "probe"
     seed: int
     topic: Topic | None = None
     mutant: Mutant | None = None
@@ -102,12 +102,16 @@ def _naming_problems(catalogue: list[Mutant]) -> list[str]:
             try:
                 catalog.template(f"mistake.{m.mistake_id}", catalog.FALLBACK)
             except catalog.MissingMessage:
-                problems.append(f"{label}: mistake_id {m.mistake_id!r} has no message; add "
-                                f"[mistake.{m.mistake_id.rpartition('.')[0]}] {m.mistake_id.rpartition('.')[2]} "
-                                "to grader/feedback/en/")
+                problems.append(
+                    f"{label}: mistake_id {m.mistake_id!r} has no message; add "
+                    f"[mistake.{m.mistake_id.rpartition('.')[0]}] {m.mistake_id.rpartition('.')[2]} "
+                    "to grader/feedback/en/"
+                )
         elif not m.unnamed:
-            problems.append(f"{label} names no mistake: add mistake_id = \"{m.topic}.<id>\" "
-                            "(the id its feedback must carry), or unnamed = \"why the suite cannot name it\"")
+            problems.append(
+                f'{label} names no mistake: add mistake_id = "{m.topic}.<id>" '
+                '(the id its feedback must carry), or unnamed = "why the suite cannot name it"'
+            )
     return problems
 
 
@@ -135,23 +139,28 @@ def _grade_variant(topic: Topic, text: str, label: str, seed: int, maxfail: int 
 def _run(job: _Job) -> Report | str:
     """A job's report; for a mutant that no longer applies, the reason as text."""
     c = _context
-    reference = (c["solutions"] / job.topic.module_file).read_text(encoding="utf-8") if job.topic else ""
-    if job.kind == "mutant":
-        try:
-            text = job.mutant.source(reference)
-        except mutant_catalogue.MutantError as exc:
-            return str(exc)
-        return _grade_variant(job.topic, text, f"{job.topic.id}/{job.mutant.name}", job.seed, maxfail=1)
-    if job.kind == "probe":
-        return _grade_variant(job.topic, job.probe.source(reference), f"{job.topic.id}/probe {job.probe.name}",
-                              job.seed, maxfail=None)
+    if job.topic is not None:
+        topic = job.topic
+        reference = (c["solutions"] / topic.module_file).read_text(encoding="utf-8")
+        if (mutant := job.mutant) is not None:
+            try:
+                text = mutant.source(reference)
+            except mutant_catalogue.MutantError as exc:
+                return str(exc)
+            return _grade_variant(topic, text, f"{topic.id}/{mutant.name}", job.seed, maxfail=1)
+        if (probe := job.probe) is not None:
+            label = f"{topic.id}/probe {probe.name}"
+            return _grade_variant(topic, probe.source(reference), label, job.seed, maxfail=None)
     submission = c["reference"] if job.kind == "solutions" else c["stubs"]
     return grade(submission, c["topics"], c["curriculum"], job.seed, pool=c["pool"])
 
 
 def _probe_jobs(topics: list[Topic], solutions: Path, seed: int) -> list[_Job]:
-    return [_Job("probe", seed, topic, probe=p) for topic in topics
-            for p in probe_generator.probes(topic, (solutions / topic.module_file).read_text(encoding="utf-8"))]
+    return [
+        _Job("probe", seed, topic, probe=p)
+        for topic in topics
+        for p in probe_generator.probes(topic, (solutions / topic.module_file).read_text(encoding="utf-8"))
+    ]
 
 
 def _jobs(topics: list[Topic], solutions: Path, mutants: Path, seeds: tuple[int, int], probes: bool) -> list[_Job]:
@@ -162,9 +171,18 @@ def _jobs(topics: list[Topic], solutions: Path, mutants: Path, seeds: tuple[int,
 
 # --- judging the results ------------------------------------------------------------
 
-def verify(curriculum: Curriculum, topics: list[Topic], solutions: Path, exercises: Path, mutants: Path,
-           seeds: tuple[int, int], say: Callable[[str], None], jobs: int | None = None,
-           probes: bool = True) -> Verification:
+
+def verify(
+    curriculum: Curriculum,
+    topics: list[Topic],
+    solutions: Path,
+    exercises: Path,
+    mutants: Path,
+    seeds: tuple[int, int],
+    say: Callable[[str], None],
+    jobs: int | None = None,
+    probes: bool = True,
+) -> Verification:
     result = Verification()
 
     def problem(text: str) -> None:
@@ -176,9 +194,13 @@ def verify(curriculum: Curriculum, topics: list[Topic], solutions: Path, exercis
         problem(text)
     if result.problems:
         return result
-    _context.update(curriculum=curriculum, topics=topics, solutions=solutions,
-                    reference=Submission.from_dir(solutions, curriculum),
-                    stubs=Submission.from_dir(exercises, curriculum))
+    _context.update(
+        curriculum=curriculum,
+        topics=topics,
+        solutions=solutions,
+        reference=Submission.from_dir(solutions, curriculum),
+        stubs=Submission.from_dir(exercises, curriculum),
+    )
     todo = _jobs(topics, solutions, mutants, seeds, probes)
     workers = jobs or len(os.sched_getaffinity(0))
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_child_start) as ex:
@@ -200,8 +222,10 @@ def _summary(topics: list[Topic], result: Verification, say, problem) -> None:
     if total:
         say(f"  naming rate {named}/{total} = {100 * named / total:.0f}%")
         if named < NAMED_SHARE * total:
-            problem(f"only {named} of {total} mutants are named ({100 * named / total:.0f}%); "
-                    f"at least {100 * NAMED_SHARE:.0f}% must be")
+            problem(
+                f"only {named} of {total} mutants are named ({100 * named / total:.0f}%); "
+                f"at least {100 * NAMED_SHARE:.0f}% must be"
+            )
 
 
 def _judge(job: _Job, outcome: Report | str, result: Verification, say, problem) -> None:
@@ -219,35 +243,42 @@ def _judge(job: _Job, outcome: Report | str, result: Verification, say, problem)
         for topic_id, x in tests:
             if x.status != "not_implemented":
                 problem(f"a stub does not fail as not_implemented: {topic_id} › {x.id} [{x.status}] {x.message()}")
-    elif job.kind == "probe":
-        _judge_probe(job, outcome, result, problem)
-    else:
-        label = f"{job.topic.id}/{job.mutant.name}"
-        lost = next((x for _, x in tests if x.status != "passed"), None)
-        if lost is None and outcome.score >= outcome.max_score:
-            problem(f"mutant {label} survived ({job.mutant.mistake})")
-            return
-        result.killed[label] = lost.id if lost else "(points missing)"
-        named = lost is not None and lost.mistake is not None and lost.mistake == job.mutant.mistake_id
-        result.named[label] = named
-        if job.mutant.mistake_id and not named:
-            problem(f"mutant {label} is caught by {result.killed[label]} but not named: its feedback should carry "
-                    f"mistake {job.mutant.mistake_id!r}, it carries {lost.mistake if lost else None!r} "
-                    f"(code {lost.code if lost else None!r})")
-            return
-        tag = f"named {job.mutant.mistake_id}" if named else f"unnamed ({job.mutant.unnamed})"
-        say(f"  ✓ mutant {label:<44} killed by {result.killed[label]} [{lost.status if lost else '-'}], {tag}")
+    elif job.probe is not None:
+        _judge_probe(job.probe, outcome, result, problem)
+    elif job.topic is not None and job.mutant is not None:
+        _judge_mutant(job.topic, job.mutant, outcome, result, say, problem)
 
 
-def _judge_probe(job: _Job, outcome: Report, result: Verification, problem) -> None:
-    """A probe earns points when a test of a function it transforms passes; one that did not run is a problem."""
+def _judge_mutant(topic: Topic, mutant: Mutant, outcome: Report, result: Verification, say, problem) -> None:
+    """Caught (its first failure lost points) and named (that failure carries its mistake_id)."""
+    tests = [x for t in outcome.topics for x in t.tests]
+    label = f"{topic.id}/{mutant.name}"
+    lost = next((x for x in tests if x.status != "passed"), None)
+    if lost is None and outcome.score >= outcome.max_score:
+        problem(f"mutant {label} survived ({mutant.mistake})")
+        return
+    result.killed[label] = lost.id if lost else "(points missing)"
+    named = lost is not None and lost.mistake is not None and lost.mistake == mutant.mistake_id
+    result.named[label] = named
+    if mutant.mistake_id and not named:
+        problem(
+            f"mutant {label} is caught by {result.killed[label]} but not named: its feedback should carry "
+            f"mistake {mutant.mistake_id!r}, it carries {lost.mistake if lost else None!r} "
+            f"(code {lost.code if lost else None!r})"
+        )
+        return
+    tag = f"named {mutant.mistake_id}" if named else f"unnamed ({mutant.unnamed})"
+    say(f"  ✓ mutant {label:<44} killed by {result.killed[label]} [{lost.status if lost else '-'}], {tag}")
+
+
+def _judge_probe(probe: Probe, outcome: Report, result: Verification, problem) -> None:
+    """A probe earns when a test of a function it transforms earns points; one that did not run is a problem."""
     for t in outcome.topics:
         if t.status == "error":
-            problem(f"probe {job.probe.name} of {t.id} did not run (so it proves nothing): {t.message()}")
-    earning = [(t.id, x) for t in outcome.topics for x in t.tests
-               if x.function in job.probe.functions and x.points > 0]
-    counts = result.probed.setdefault(job.probe.topic, [0, 0])
+            problem(f"probe {probe.name} of {t.id} did not run (so it proves nothing): {t.message()}")
+    earning = [(t.id, x) for t in outcome.topics for x in t.tests if x.function in probe.functions and x.points > 0]
+    counts = result.probed.setdefault(probe.topic, [0, 0])
     counts[0] += 1
     counts[1] += len(earning)
     for topic_id, x in earning:
-        problem(f"probe {job.probe.name_for(x.function)} earns {x.points:g} points on {topic_id} › {x.id}")
+        problem(f"probe {probe.name_for(x.function)} earns {x.points:g} points on {topic_id} › {x.id}")

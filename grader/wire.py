@@ -87,7 +87,10 @@ def _tree(value, path, buffers, allow_refs):
         buffers.append(data)
         return {"a": [offset, len(data)], "dtype": value.dtype.str, "shape": list(value.shape)}
     if t is FnRef and allow_refs:
-        return {"fn": value.name, "args": [_tree(v, f"{path}.args[{i}]", buffers, False) for i, v in enumerate(value.args)]}
+        return {
+            "fn": value.name,
+            "args": [_tree(v, f"{path}.args[{i}]", buffers, False) for i, v in enumerate(value.args)],
+        }
     raise WireError(f"{path} is a {describe_type(value)}")
 
 
@@ -129,9 +132,15 @@ def _untree(node, blob, allow_refs):
 
 def _array(node, blob):
     span, dtype, shape = node["a"], node["dtype"], node["shape"]
-    if (type(span) is not list or len(span) != 2 or any(type(v) is not int or v < 0 for v in span)
-            or type(dtype) is not str or not _DTYPE.match(dtype)
-            or type(shape) is not list or any(type(v) is not int or v < 0 for v in shape)):
+    if (
+        type(span) is not list
+        or len(span) != 2
+        or any(type(v) is not int or v < 0 for v in span)
+        or type(dtype) is not str
+        or not _DTYPE.match(dtype)
+        or type(shape) is not list
+        or any(type(v) is not int or v < 0 for v in shape)
+    ):
         raise WireError("malformed array in frame")
     dt = np.dtype(dtype)
     offset, nbytes = span
@@ -146,10 +155,10 @@ def decode(body: bytes, *, allow_refs=False):
         raise WireError("truncated frame")
     (hlen,) = struct.unpack_from("<I", body)
     try:
-        tree = json.loads(body[4:4 + hlen])
+        tree = json.loads(body[4 : 4 + hlen])
     except (ValueError, UnicodeDecodeError) as exc:
         raise WireError(f"malformed frame header: {exc}") from None
-    return _untree(tree, memoryview(body)[4 + hlen:], allow_refs)
+    return _untree(tree, memoryview(body)[4 + hlen :], allow_refs)
 
 
 def read_exact(fd: int, n: int) -> bytes:
@@ -174,4 +183,4 @@ def read_frame(fd: int) -> bytes:
 def write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]

@@ -7,7 +7,6 @@ import zipfile
 from pathlib import Path
 
 from conftest import ROOT, SOLUTIONS
-
 from grader import mutants
 
 TOPIC = "svd_basics"

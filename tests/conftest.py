@@ -43,6 +43,7 @@ def pool(curriculum):
 @pytest.fixture
 def make_submission(tmp_path, curriculum):
     """A copy of the reference solutions, with some modules replaced (source text) or removed (None)."""
+
     def make(overrides=None, name="submission"):
         folder = tmp_path / name
         folder.mkdir()
@@ -56,6 +57,7 @@ def make_submission(tmp_path, curriculum):
             else:
                 target.write_text(source)
         return folder
+
     return make
 
 
@@ -68,8 +70,9 @@ def submission(folder, curriculum) -> Submission:
 
 
 def _repository_state() -> tuple[bool, str]:
-    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT,
-                            capture_output=True, text=True).stdout
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT, capture_output=True, text=True
+    ).stdout
     return (ROOT / ".grader").exists(), status
 
 

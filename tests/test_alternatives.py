@@ -4,8 +4,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SOLUTIONS, submission
 
+from conftest import SOLUTIONS, submission
 from grader.runner import grade
 
 ALTERNATIVES = Path(__file__).resolve().parent / "alternatives"

@@ -15,9 +15,9 @@ from html import unescape
 from html.parser import HTMLParser
 
 import pytest
-from classroom import TOPIC, learner, mutated, reference, zipped
 from click.testing import CliRunner
 
+from classroom import TOPIC, learner, mutated, reference, zipped
 from grader.batch import stats, zips
 from grader.batch.learners import LearnerError, discover
 from grader.cli import main
@@ -39,8 +39,10 @@ def gradebook(out):
 def attempts(out, learner_name=None):
     db = sqlite3.connect(out / "gradebook.sqlite")
     db.row_factory = sqlite3.Row
-    rows = db.execute("SELECT * FROM attempts" + (" WHERE learner = ?" if learner_name else "") + " ORDER BY id",
-                      (learner_name,) if learner_name else ()).fetchall()
+    rows = db.execute(
+        "SELECT * FROM attempts" + (" WHERE learner = ?" if learner_name else "") + " ORDER BY id",
+        (learner_name,) if learner_name else (),
+    ).fetchall()
     db.close()
     return rows
 
@@ -54,8 +56,8 @@ def graded_class(tmp_path_factory, curriculum):
     mutated(subs, "bob", "negative_sigma")
     mutated(subs, "frank", "negative_sigma")
     mutated(subs, "gina", "sign_not_moved_into_U")
-    mutated(subs, "ken", "u_and_v_swapped")        # fixes his mistake before --resume
-    zipped(subs / "erin.zip", {"exercises/svd_basics.py": reference()})      # modules one folder down
+    mutated(subs, "ken", "u_and_v_swapped")  # fixes his mistake before --resume
+    zipped(subs / "erin.zip", {"exercises/svd_basics.py": reference()})  # modules one folder down
     (subs / "dave.zip").write_bytes(b"PK\x03\x04 this is not a zip")
     zipped(subs / "mallory.zip", {"svd_basics.py": reference(), "../../evil.py": "x = 1"})
     (subs / "carol").mkdir()
@@ -72,8 +74,9 @@ def test_every_learner_gets_a_row_and_bad_submissions_only_cost_their_own(graded
     book = gradebook(out)
     with open(out / "gradebook.csv", newline="") as f:
         header = next(csv.reader(f))
-    assert header == ["learner", "total", "max", "percent", TOPIC, "status", "seed", "grader_version", "suite_hash"], \
-        (out / "gradebook.csv").read_text()
+    assert header == ["learner", "total", "max", "percent", TOPIC, "status", "seed", "grader_version", "suite_hash"], (
+        out / "gradebook.csv"
+    ).read_text()
     assert sorted(book) == ["alice", "bob", "carol", "dave", "erin", "frank", "gina", "ken", "mallory"]
     for name in ("alice", "bob", "erin", "frank", "gina", "ken"):
         report = json.loads((out / "reports" / f"{name}.json").read_text())
@@ -84,7 +87,10 @@ def test_every_learner_gets_a_row_and_bad_submissions_only_cost_their_own(graded
     full = curriculum.topic(TOPIC).points
     assert float(book["alice"]["total"]) == float(book["erin"]["total"]) == full
     assert max(float(book[n]["total"]) for n in ("bob", "frank", "gina", "ken")) < full
-    assert book["carol"]["status"].startswith("malformed:") and "holds none of the topic modules" in book["carol"]["status"]
+    assert (
+        book["carol"]["status"].startswith("malformed:")
+        and "holds none of the topic modules" in book["carol"]["status"]
+    )
     assert book["dave"]["status"].startswith("bad-zip:") and "not a readable zip" in book["dave"]["status"]
     assert book["mallory"]["status"].startswith("bad-zip:") and "'../../evil.py'" in book["mallory"]["status"]
     assert not (subs.parent / "evil.py").exists() and not (subs / "evil.py").exists()
@@ -107,16 +113,16 @@ def test_summary_in_the_terminal(graded_class):
 def test_resume_skips_unchanged_learners_and_a_regrade_keeps_history(graded_class):
     subs, out, _ = graded_class
     before = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in (out / "reports").iterdir()}
-    (subs / "ken" / "svd_basics.py").write_text(reference())       # ken fixes his mistake
+    (subs / "ken" / "svd_basics.py").write_text(reference())  # ken fixes his mistake
     result = batch(subs, "--out", out, "-t", TOPIC, "--jobs", 2, "--resume")
     assert result.exit_code == 0, result.output
-    assert "grading 1, 8 unchanged (--resume); seed 77" in result.output   # the class keeps its seed
+    assert "grading 1, 8 unchanged (--resume); seed 77" in result.output  # the class keeps its seed
     after = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in (out / "reports").iterdir()}
     assert {k: v for k, v in after.items() if k != "ken.json"} == {k: v for k, v in before.items() if k != "ken.json"}
     history = attempts(out, "ken")
     assert len(history) == 2 and history[0]["total"] < history[1]["total"]
     assert float(gradebook(out)["ken"]["total"]) == history[1]["total"]
-    assert json.loads(history[0]["report"])["score"] == history[0]["total"]   # the earlier attempt is kept whole
+    assert json.loads(history[0]["report"])["score"] == history[0]["total"]  # the earlier attempt is kept whole
 
 
 def test_a_hanging_learner_times_out_alone_and_leaves_no_process(tmp_path):
@@ -150,25 +156,44 @@ def test_kill_9_loses_no_finished_learner_and_resume_goes_on(tmp_path):
     learner(subs, "a-first")
     learner(subs, "b-slow", "import time\ntime.sleep(60)\n" + reference())
     learner(subs, "c-last")
-    proc = subprocess.Popen([sys.executable, "-m", "grader", "batch", str(subs), "--out", str(out), "-t", TOPIC,
-                             "--jobs", "1", "--timeout", "30"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "grader",
+            "batch",
+            str(subs),
+            "--out",
+            str(out),
+            "-t",
+            TOPIC,
+            "--jobs",
+            "1",
+            "--timeout",
+            "30",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 40
     while time.monotonic() < deadline and not _finished(out):
         time.sleep(0.2)
-    time.sleep(1.0)   # b-slow is being graded now
+    time.sleep(1.0)  # b-slow is being graded now
     children = [int(p) for p in os.listdir("/proc") if p.isdigit() and _ppid(p) == proc.pid]
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert [r["learner"] for r in attempts(out)] == ["a-first"]
     assert children and _all_gone(children), "the grading child outlived the killed batch"
     first = (out / "reports" / "a-first.json").read_bytes()
-    (subs / "b-slow" / "svd_basics.py").write_text(reference())   # b resubmits; c was never graded
+    (subs / "b-slow" / "svd_basics.py").write_text(reference())  # b resubmits; c was never graded
     result = batch(subs, "--out", out, "-t", TOPIC, "--resume", "--jobs", 2)
     assert "grading 2, 1 unchanged" in result.output
     book = gradebook(out)
     assert book["a-first"]["status"] == book["b-slow"]["status"] == book["c-last"]["status"] == "graded"
-    assert [r[0] for r in sqlite3.connect(out / "gradebook.sqlite").execute(
-        "SELECT outcome FROM runs ORDER BY id").fetchall()] == [None, "finished"]     # the killed run never ended
+    assert [
+        r[0]
+        for r in sqlite3.connect(out / "gradebook.sqlite").execute("SELECT outcome FROM runs ORDER BY id").fetchall()
+    ] == [None, "finished"]  # the killed run never ended
     assert (out / "reports" / "a-first.json").read_bytes() == first
     assert len(attempts(out, "a-first")) == 1
 
@@ -176,7 +201,7 @@ def test_kill_9_loses_no_finished_learner_and_resume_goes_on(tmp_path):
 def _finished(out) -> list:
     try:
         return attempts(out) if (out / "gradebook.sqlite").exists() else []
-    except sqlite3.OperationalError:   # the batch is creating its tables
+    except sqlite3.OperationalError:  # the batch is creating its tables
         return []
 
 
@@ -205,12 +230,15 @@ def _state(pid) -> str:
         return "gone"
 
 
-@pytest.mark.parametrize("members, fragment", [
-    ({"../x.py": "1"}, "leaves the folder with '..'"),
-    ({"/etc/x.py": "1"}, "(absolute)"),
-    ({"C:/x.py": "1"}, "(absolute)"),
-    ({"a/../../x.py": "1"}, "leaves the folder"),
-])
+@pytest.mark.parametrize(
+    "members, fragment",
+    [
+        ({"../x.py": "1"}, "leaves the folder with '..'"),
+        ({"/etc/x.py": "1"}, "(absolute)"),
+        ({"C:/x.py": "1"}, "(absolute)"),
+        ({"a/../../x.py": "1"}, "leaves the folder"),
+    ],
+)
 def test_zip_slip_is_refused_before_anything_is_written(tmp_path, members, fragment):
     archive = zipped(tmp_path / "s.zip", {"svd_basics.py": "x = 1", **members})
     dest = tmp_path / "dest"
@@ -228,19 +256,19 @@ def test_zip_caps_links_and_corrupt_members(tmp_path):
         zips.extract(many, dest, max_files=5)
     big = tmp_path / "big.zip"
     with zipfile.ZipFile(big, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("svd_basics.py", "#" * (3 << 20))          # 3 MB that compress to a few KB
+        z.writestr("svd_basics.py", "#" * (3 << 20))  # 3 MB that compress to a few KB
     with pytest.raises(zips.BadZip, match="more than 1 MB"):
         zips.extract(big, tmp_path / "d2", max_bytes=1 << 20)
     link = tmp_path / "link.zip"
     with zipfile.ZipFile(link, "w") as z:
         info = zipfile.ZipInfo("svd_basics.py")
-        info.external_attr = (0o120777 << 16)
+        info.external_attr = 0o120777 << 16
         z.writestr(info, "/etc/passwd")
     with pytest.raises(zips.BadZip, match="symbolic link"):
         zips.extract(link, tmp_path / "d3")
     corrupt = zipped(tmp_path / "corrupt.zip", {"svd_basics.py": "x = 1\n" * 100})
     data = bytearray(corrupt.read_bytes())
-    data[data.index(b"x = 1")] ^= 0xFF                     # flip a byte of the stored member: CRC fails
+    data[data.index(b"x = 1")] ^= 0xFF  # flip a byte of the stored member: CRC fails
     corrupt.write_bytes(bytes(data))
     with pytest.raises(zips.BadZip, match="cannot be read"):
         zips.extract(corrupt, tmp_path / "d4")
@@ -319,12 +347,12 @@ def test_class_report_shows_the_class_numbers_and_its_mistakes(graded_class, cur
     rows = page.rows("data-mistake")
     assert {e["data-mistake"]: int(e["data-learners"]) for e in rows} == {m: len(s) for m, s in who.items()}
     assert [int(e["data-learners"]) for e in rows] == sorted((len(s) for s in who.values()), reverse=True)
-    assert who.get("svd_basics.negative_sigma") == {"bob", "frank"}      # the mutant's own mistake_id, two learners
+    assert who.get("svd_basics.negative_sigma") == {"bob", "frank"}  # the mutant's own mistake_id, two learners
     for e in rows:
         assert catalog.template(f"mistake.{e['data-mistake']}", "en") in unescape(e["text"])
         assert curriculum.topic(TOPIC).section in e["text"]
     # tests that fail most: learners per test
-    failing = {}   # per test function, the learners with a failing case
+    failing = {}  # per test function, the learners with a failing case
     for r in reports:
         for x in r["topics"][0]["tests"]:
             if x["status"] not in ("passed", "not_implemented"):

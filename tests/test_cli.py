@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, reference
 
+from conftest import ROOT, reference
 from grader.cli import main
 from grader.outcomes import STATUSES
 
@@ -17,8 +17,9 @@ from grader.outcomes import STATUSES
 @pytest.fixture
 def solutions(tmp_path):
     """A copy of the reference solutions: progress is saved beside the folder graded, never in the repository."""
-    return Path(shutil.copytree(ROOT / "solutions", tmp_path / "kit" / "solutions",
-                                ignore=shutil.ignore_patterns("mutants")))
+    return Path(
+        shutil.copytree(ROOT / "solutions", tmp_path / "kit" / "solutions", ignore=shutil.ignore_patterns("mutants"))
+    )
 
 
 @pytest.fixture
@@ -32,6 +33,7 @@ def cli(tmp_path, monkeypatch):
 
     def invoke(*args):
         return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
     return invoke
 
 
@@ -68,13 +70,16 @@ def test_fail_under(exercises, solutions, cli):
     assert cli("grade", "-s", solutions, "-t", "svd_basics", "--fail-under", 100).exit_code == 0
 
 
-@pytest.mark.parametrize("args, fragment", [
-    (["grade", "--topic", "nope"], "unknown topic 'nope'; the topics are: svd_basics, low_rank"),
-    (["check", "svd_basic"], "unknown topic 'svd_basic'"),
-    (["hint", "nope"], "the topics are"),
-    (["grade", "--submission", "no/such/dir"], "does not exist"),
-    (["grade", "--fail-under", "150"], "150"),
-])
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["grade", "--topic", "nope"], "unknown topic 'nope'; the topics are: svd_basics, low_rank"),
+        (["check", "svd_basic"], "unknown topic 'svd_basic'"),
+        (["hint", "nope"], "the topics are"),
+        (["grade", "--submission", "no/such/dir"], "does not exist"),
+        (["grade", "--fail-under", "150"], "150"),
+    ],
+)
 def test_usage_errors_exit_2_and_say_what_is_right(cli, args, fragment):
     result = cli(*args)
     assert result.exit_code == 2 and fragment in result.output

@@ -16,8 +16,9 @@ def test_wildcards_expand_and_allowed_names_are_taken_out(curriculum):
     svd = curriculum.topic("svd_basics").functions
     assert "numpy.linalg.svd" in svd["svd_2x2"].forbidden and "numpy.linalg.eigh" in svd["svd_2x2"].forbidden
     assert "numpy.linalg.eigh" not in svd["svd_via_eig"].forbidden
-    assert svd["svd_via_eig"].forbidden_rule == \
-        "numpy.linalg (all of it) except numpy.linalg.eigh, numpy.linalg.eigvalsh"
+    assert (
+        svd["svd_via_eig"].forbidden_rule == "numpy.linalg (all of it) except numpy.linalg.eigh, numpy.linalg.eigvalsh"
+    )
     assert expand_forbidden(["numpy.kron"]) == ("numpy.kron",)
     with pytest.raises(CurriculumError):
         expand_forbidden(["numpy.linalg.nosuchthing"])
@@ -33,14 +34,27 @@ def test_parameters_come_from_the_signature(curriculum):
     assert curriculum.topic("low_rank").functions["eckart_young_bound"].params == ("s", "k", "ord")
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda d: d["topic"].append(dict(d["topic"][0])), "unique"),
-    (lambda d: d["topic"][0]["functions"]["f"].pop("points"), "lacks 'points'"),
-    (lambda d: d["topic"][0]["functions"]["f"].update(signature="(x"), "bad signature"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda d: d["topic"].append(dict(d["topic"][0])), "unique"),
+        (lambda d: d["topic"][0]["functions"]["f"].pop("points"), "lacks 'points'"),
+        (lambda d: d["topic"][0]["functions"]["f"].update(signature="(x"), "bad signature"),
+    ],
+)
 def test_broken_curricula_are_refused(change, message):
-    data = {"topic": [{"id": "t", "order": 1, "title": "T", "section": "§1", "hints": ["h"],
-                       "functions": {"f": {"signature": "(x)", "points": 1}}}]}
+    data = {
+        "topic": [
+            {
+                "id": "t",
+                "order": 1,
+                "title": "T",
+                "section": "§1",
+                "hints": ["h"],
+                "functions": {"f": {"signature": "(x)", "points": 1}},
+            }
+        ]
+    }
     change(data)
     with pytest.raises(CurriculumError, match=message):
         Curriculum(data)

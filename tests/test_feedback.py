@@ -25,9 +25,12 @@ def wrong(fn, *args, **kwargs) -> Feedback:
 
 # --- the template engine -------------------------------------------------------------
 
+
 def test_fields_format_by_type_and_spec():
-    text = fill("{n} {n:plural:value:values}, {x}, {e:.2g}, {at:index}, {names:list}, {keys:qlist}, {s:r}",
-                {"n": 2, "x": 0.123456789, "e": 1234.5, "at": (1, 2), "names": ["U", "s"], "keys": ["a"], "s": "q"})
+    text = fill(
+        "{n} {n:plural:value:values}, {x}, {e:.2g}, {at:index}, {names:list}, {keys:qlist}, {s:r}",
+        {"n": 2, "x": 0.123456789, "e": 1234.5, "at": (1, 2), "names": ["U", "s"], "keys": ["a"], "s": "q"},
+    )
     assert text == "2 values, 0.12346, 1.2e+03, 1, 2, U, s, 'a', 'q'"
     assert fill("{n:plural:warning:warnings}", {"n": 1}) == "warning"
 
@@ -40,8 +43,12 @@ def test_a_multi_line_value_is_indented_under_its_column():
 
 def test_a_got_expected_pair_prints_enough_digits_to_differ():
     """2.393100001 vs 2.3931: five digits would print both as 2.3931."""
-    text = render(Feedback("check.close", {"name": "logsumexp(z)", "got": 2.393100001, "expected": 2.3931,
-                                           "error": 1e-9, "allowed": 1e-12}))
+    text = render(
+        Feedback(
+            "check.close",
+            {"name": "logsumexp(z)", "got": 2.393100001, "expected": 2.3931, "error": 1e-9, "allowed": 1e-12},
+        )
+    )
     got, expected = re.search(r"got (\S+), expected (\S+);", text).groups()
     assert got != expected and float(got) == pytest.approx(2.393100001, rel=1e-12)
 
@@ -55,15 +62,23 @@ def test_arrays_in_the_block_show_the_worst_entry_and_both_arrays():
 
 
 def test_a_mistake_and_notes_are_rendered_after_the_property():
-    fb = Feedback("check.negative", {"name": "s", "value": np.array([1.0, -0.5])},
-                  mistake="svd_basics.negative_sigma", notes=(Feedback("check.also_wrong", {"names": ["U"]}),))
+    fb = Feedback(
+        "check.negative",
+        {"name": "s", "value": np.array([1.0, -0.5])},
+        mistake="svd_basics.negative_sigma",
+        notes=(Feedback("check.also_wrong", {"names": ["U"]}),),
+    )
     text = render(fb)
     assert text.index("negative entry") < text.index("Also wrong: U.") < text.index("Likely mistake: a singular")
 
 
 def test_a_whole_test_message_has_the_frames_the_call_and_the_output():
-    text = render_test(Feedback("fault.exception", {"function": "pinv", "message": "ZeroDivisionError: x"}),
-                       Call("pinv", {"A": np.eye(2)}), [Frame("pseudoinverse.py", 67, "pinv", "1 / 0")], "hello\n")
+    text = render_test(
+        Feedback("fault.exception", {"function": "pinv", "message": "ZeroDivisionError: x"}),
+        Call("pinv", {"A": np.eye(2)}),
+        [Frame("pseudoinverse.py", 67, "pinv", "1 / 0")],
+        "hello\n",
+    )
     assert text.splitlines()[0] == "pinv raised ZeroDivisionError: x"
     assert "  pseudoinverse.py:67 in pinv" in text and "Called pinv(A) with" in text and "  | hello" in text
 
@@ -82,6 +97,7 @@ def test_feedback_is_plain_json():
 
 # --- the catalogs ---------------------------------------------------------------------
 
+
 def _codes_in(source: str) -> set[str]:
     """Literal codes passed to Wrong(...), Feedback(...), checks' code=/advice= and mistake= in a suite."""
     codes = set()
@@ -95,9 +111,14 @@ def _codes_in(source: str) -> set[str]:
                     codes.add(kw.value.value)
                 if kw.arg == "mistake" and isinstance(kw.value, ast.Constant) and kw.value.value:
                     codes.add("mistake." + kw.value.value)
-        if isinstance(node, ast.Tuple) and len(node.elts) == 2 and isinstance(node.elts[0], ast.Constant) \
-                and isinstance(node.elts[0].value, str) and re.fullmatch(r"[a-z_]+\.[a-z_0-9]+", node.elts[0].value) \
-                and node.elts[0].value.split(".")[0] in {p.stem for p in SUITES.glob("*.py")}:
+        if (
+            isinstance(node, ast.Tuple)
+            and len(node.elts) == 2
+            and isinstance(node.elts[0], ast.Constant)
+            and isinstance(node.elts[0].value, str)
+            and re.fullmatch(r"[a-z_]+\.[a-z_0-9]+", node.elts[0].value)
+            and node.elts[0].value.split(".")[0] in {p.stem for p in SUITES.glob("*.py")}
+        ):
             codes.add("mistake." + node.elts[0].value)  # (mistake_id, value) candidates for near_miss
     return {c for c in codes if isinstance(c, str)}
 
@@ -112,7 +133,8 @@ def test_every_code_a_suite_raises_has_an_english_message(suite):
 def test_every_template_names_only_fields_it_can_be_given():
     """Templates parse, and the block templates are the ones the renderer asks for."""
     import string
-    for code, text in catalog.messages("en").items():
+
+    for text in catalog.messages("en").values():
         list(string.Formatter().parse(text))  # raises on a malformed template
     for block in ("got_expected_scalar", "got_expected_array", "got_expected_plain", "likely_mistake", "called"):
         assert f"block.{block}" in catalog.messages("en")
@@ -125,6 +147,7 @@ def test_a_missing_language_falls_back_to_english():
 
 
 # --- the shared checks ------------------------------------------------------------------
+
 
 def test_an_infinite_expectation_is_not_met_by_a_finite_answer():
     """abs(got − inf) ≤ tol·inf would accept anything: infinities are compared exactly."""
@@ -146,8 +169,11 @@ def test_near_miss_names_the_candidate_only_the_answer_matches():
 
 
 def test_first_wrong_reports_the_first_in_order_and_names_the_rest():
-    items = [("dW", np.ones(2), np.ones(2), 1e-9), ("db", np.zeros(2), np.ones(2), 1e-9),
-             ("dx", np.zeros(2), np.ones(2), 1e-9)]
+    items = [
+        ("dW", np.ones(2), np.ones(2), 1e-9),
+        ("db", np.zeros(2), np.ones(2), 1e-9),
+        ("dx", np.zeros(2), np.ones(2), 1e-9),
+    ]
     fb = wrong(checks.first_wrong, items)
     assert fb.params["first"] == "db" and fb.notes[0].params["names"] == ["dx"]
     assert render(fb).startswith("db is the first wrong value (in the order dW, db, dx):")

@@ -4,9 +4,9 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
-from classroom import TOPIC, learner, mutant, reference
 from click.testing import CliRunner
 
+from classroom import TOPIC, learner, mutant, reference
 from grader.cli import main
 from grader.reports import formats, markdown
 
@@ -21,8 +21,23 @@ def graded(tmp_path_factory):
     root = tmp_path_factory.mktemp("formats")
     folder = learner(root, "sub", mutant("u_and_v_swapped").source(reference()))
     results = root / "results.json"
-    result = cli("grade", "-s", folder, "-t", TOPIC, "-t", "low_rank", "--seed", 5, "--format", "gradescope",
-                 "--output", results, "--json", root / "report.json")
+    result = cli(
+        "grade",
+        "-s",
+        folder,
+        "-t",
+        TOPIC,
+        "-t",
+        "low_rank",
+        "--seed",
+        5,
+        "--format",
+        "gradescope",
+        "--output",
+        results,
+        "--json",
+        root / "report.json",
+    )
     assert result.exit_code == 0, result.output
     return json.loads((root / "report.json").read_text()), json.loads(results.read_text()), folder, root
 
@@ -44,7 +59,9 @@ def test_gradescope_results_follow_the_autograder_spec(graded):
         if _lost(x):
             assert x["message"] in g["output"]
     assert sum(g["score"] for g in results["tests"]) == pytest.approx(report["score"])
-    assert any(g["status"] == "failed" for g in results["tests"]) and any(g["status"] == "passed" for g in results["tests"])
+    assert any(g["status"] == "failed" for g in results["tests"]) and any(
+        g["status"] == "passed" for g in results["tests"]
+    )
 
 
 def test_junit_has_a_suite_per_topic_and_a_case_per_test(graded):
@@ -65,8 +82,10 @@ def test_junit_has_a_suite_per_topic_and_a_case_per_test(graded):
                 assert failure.get("message") and failure.text == (x["message"] or failure.get("message"))
         props = {p.get("name"): p.get("value") for p in suite.findall("properties/property")}
         assert float(props["score"]) == topic["score"] and float(props["max_score"]) == topic["max_score"]
-        assert all([float(v) for v in props[f"points[{x['id']}]"].split("/")] == [x["points"], x["max_points"]]
-                   for x in topic["tests"])
+        assert all(
+            [float(v) for v in props[f"points[{x['id']}]"].split("/")] == [x["points"], x["max_points"]]
+            for x in topic["tests"]
+        )
     assert int(root.get("tests")) == sum(len(t["tests"]) for t in report["topics"])
 
 
@@ -96,13 +115,25 @@ def test_formats_through_the_cli_and_json_is_the_json_report(graded, tmp_path):
     ET.parse(tmp_path / "r.junit.xml")
     assert "\x1b[" not in (tmp_path / "r.txt").read_text() and "Total" in (tmp_path / "r.txt").read_text()
     printed = json.loads(cli("grade", "-s", folder, "-t", TOPIC, "--seed", 5, "--format", "json").output)
-    assert printed["topics"][0] == report["topics"][0] and printed["seed"] == 5   # the --json report, printed
+    assert printed["topics"][0] == report["topics"][0] and printed["seed"] == 5  # the --json report, printed
 
 
 def test_batch_writes_the_formats_asked_for_per_learner(tmp_path):
     learner(tmp_path / "subs", "zoe")
-    result = cli("batch", tmp_path / "subs", "--out", tmp_path / "out", "-t", TOPIC, "--format", "junit",
-                 "--format", "gradescope", "--jobs", 1)
+    result = cli(
+        "batch",
+        tmp_path / "subs",
+        "--out",
+        tmp_path / "out",
+        "-t",
+        TOPIC,
+        "--format",
+        "junit",
+        "--format",
+        "gradescope",
+        "--jobs",
+        1,
+    )
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in (tmp_path / "out" / "reports").iterdir())
     assert names == ["zoe.gradescope.json", "zoe.json", "zoe.junit.xml"]

@@ -3,8 +3,8 @@
 import time
 
 import pytest
-from conftest import EXERCISES, SOLUTIONS, reference, submission
 
+from conftest import EXERCISES, SOLUTIONS, reference, submission
 from grader.runner import grade
 
 TOPICS = ["svd_basics", "low_rank"]
@@ -67,20 +67,24 @@ def test_an_answer_whose_eq_always_says_true_is_a_wrong_type(make_submission, cu
 
 
 def test_monkeypatching_numpy_at_import_changes_nothing_for_the_judge(make_submission, curriculum, pool):
-    cheat = ("import numpy as np\nimport numpy.testing\n"
-             "np.allclose = lambda *a, **k: True\nnp.testing.assert_allclose = lambda *a, **k: None\n"
-             "np.linalg.norm = lambda *a, **k: 0.0\n\n"
-             "def svd_2x2(A):\n    return np.eye(2), np.ones(2), np.eye(2)\n"
-             "def svd_via_eig(A):\n    return np.eye(2), np.ones(2), np.eye(2)\n"
-             "def ellipse_axes(A):\n    return np.ones(2), np.eye(2)\n")
+    cheat = (
+        "import numpy as np\nimport numpy.testing\n"
+        "np.allclose = lambda *a, **k: True\nnp.testing.assert_allclose = lambda *a, **k: None\n"
+        "np.linalg.norm = lambda *a, **k: 0.0\n\n"
+        "def svd_2x2(A):\n    return np.eye(2), np.ones(2), np.eye(2)\n"
+        "def svd_via_eig(A):\n    return np.eye(2), np.ones(2), np.eye(2)\n"
+        "def ellipse_axes(A):\n    return np.ones(2), np.eye(2)\n"
+    )
     svd = by_id(run(make_submission({"svd_basics": cheat}), curriculum, pool))["svd_basics"]
     assert svd.score == 0 and svd.status == "failed"
 
 
 def test_files_that_would_steer_pytest_are_ignored(make_submission, curriculum, pool):
     folder = make_submission({"svd_basics": reference("svd_basics").replace("return s, U", "return s, U.T")})
-    flip = ("import pytest\n@pytest.hookimpl(hookwrapper=True)\ndef pytest_runtest_makereport(item, call):\n"
-            "    outcome = yield\n    outcome.get_result().outcome = 'passed'\n")
+    flip = (
+        "import pytest\n@pytest.hookimpl(hookwrapper=True)\ndef pytest_runtest_makereport(item, call):\n"
+        "    outcome = yield\n    outcome.get_result().outcome = 'passed'\n"
+    )
     for name in ("conftest.py", "sitecustomize.py", "usercustomize.py"):
         (folder / name).write_text(flip)
     (folder / "pytest.ini").write_text("[pytest]\naddopts = -p no:python\n")
@@ -103,8 +107,12 @@ def test_syntax_error_names_the_learners_file_and_line(make_submission, curricul
 
 
 def test_exception_feedback_shows_the_learners_frames_only(make_submission, curriculum, pool):
-    folder = make_submission({"svd_basics": replace_function("svd_basics", "ellipse_axes", "return _helper(A)")
-                              + "\ndef _helper(A):\n    return A[5]\n"})
+    folder = make_submission(
+        {
+            "svd_basics": replace_function("svd_basics", "ellipse_axes", "return _helper(A)")
+            + "\ndef _helper(A):\n    return A[5]\n"
+        }
+    )
     svd = by_id(run(folder, curriculum, pool))["svd_basics"]
     message = next(x.message() for x in svd.tests if x.function == "ellipse_axes")
     assert message.startswith("ellipse_axes raised IndexError")
@@ -114,8 +122,13 @@ def test_exception_feedback_shows_the_learners_frames_only(make_submission, curr
 
 
 def test_forbidden_call_is_reported_as_forbidden(make_submission, curriculum, pool):
-    folder = make_submission({"svd_basics": replace_function(
-        "svd_basics", "svd_2x2", "from numpy.linalg import svd as s\nreturn s(np.asarray(A, dtype=float))")})
+    folder = make_submission(
+        {
+            "svd_basics": replace_function(
+                "svd_basics", "svd_2x2", "from numpy.linalg import svd as s\nreturn s(np.asarray(A, dtype=float))"
+            )
+        }
+    )
     svd = by_id(run(folder, curriculum, pool))["svd_basics"]
     tests = [x for x in svd.tests if x.function == "svd_2x2"]
     assert {x.status for x in tests} == {"forbidden"}
@@ -124,6 +137,7 @@ def test_forbidden_call_is_reported_as_forbidden(make_submission, curriculum, po
 
 def test_the_seed_decides_the_inputs(make_submission, curriculum, pool):
     folder = make_submission({"svd_basics": reference("svd_basics").replace("return s, U", "return s, U.T")})
+
     def messages(seed):
         return [x.message() for x in run(folder, curriculum, pool, ["svd_basics"], seed).topics[0].tests]
 
@@ -135,6 +149,7 @@ def test_the_seed_decides_the_inputs(make_submission, curriculum, pool):
 def test_a_worker_that_cannot_start_stops_the_run_instead_of_scoring_it(curriculum, monkeypatch):
     from grader import sandbox
     from grader.runner import GraderError
+
     monkeypatch.setattr(sandbox, "STARTUP_TIMEOUT", 0.0)
     with pytest.raises(GraderError, match="worker process could not start"):
         grade(submission(SOLUTIONS, curriculum), curriculum.select(["svd_basics"]), curriculum, 1)

@@ -15,11 +15,11 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import EXERCISES, ROOT, SOLUTIONS, reference, submission
 
+from conftest import EXERCISES, ROOT, SOLUTIONS, reference, submission
+from grader import runner
 from grader.outcomes import STATUSES
 from grader.reports import json as json_report
-from grader import runner
 from grader.runner import grade
 from grader.sandbox import Sandbox, WorkerPool
 from grader.scoring import Report
@@ -45,7 +45,7 @@ class Case:
     def source(self, values: dict[str, str]) -> str:
         text = self.text
         for key, value in values.items():
-            text = text.replace("{{%s}}" % key, value)
+            text = text.replace("{{" + key + "}}", value)
         return (reference(self.topic) + "\n\n" + text) if self.on_reference else text
 
 
@@ -75,6 +75,7 @@ def _processes_with(marker: str) -> list[int]:
 
 class TimedSandbox(Sandbox):
     """A Sandbox that adds up the wall time spent on each topic's requests."""
+
     seconds: dict[str, float] = {}
 
     def request(self, module, *args, **kwargs):
@@ -112,14 +113,18 @@ class Grading:
         try:
             with pytest.MonkeyPatch.context() as patch:
                 patch.setattr(runner, "Sandbox", TimedSandbox)
-                self.report: Report = grade(submission(folder, curriculum), curriculum.topics, curriculum, 11,
-                                            pool=pool)
+                self.report: Report = grade(
+                    submission(folder, curriculum), curriculum.topics, curriculum, 11, pool=pool
+                )
         finally:
             pool.close()
         self.seconds, self.topic_seconds = time.monotonic() - start, dict(TimedSandbox.seconds)
         json_report.write(self.report, self.report_path)
-        self.changed = sorted(p for p in before.keys() | _tree_hashes(*watched).keys()
-                              if before.get(p) != _tree_hashes(*watched).get(p) and p != str(self.report_path))
+        self.changed = sorted(
+            p
+            for p in before.keys() | _tree_hashes(*watched).keys()
+            if before.get(p) != _tree_hashes(*watched).get(p) and p != str(self.report_path)
+        )
         self.survivors = _processes_with(self.marker)
         deadline = time.monotonic() + 5
         while self.survivors and time.monotonic() < deadline:
@@ -138,6 +143,7 @@ def gradings(curriculum, tmp_path_factory, pool):
         if gid not in cache:
             cache[gid] = Grading(gid, curriculum, tmp_path_factory.mktemp(gid), pool.tier.features)
         return cache[gid]
+
     return get
 
 
@@ -150,8 +156,10 @@ def test_the_run_completes_with_a_valid_report(gradings, gid):
     assert {t["status"] for t in data["topics"]} <= TOPIC_STATUSES
     assert {x["status"] for t in data["topics"] for x in t["tests"]} <= set(STATUSES)
     ran = sorted((c for c in g.cases if c.name not in g.skipped), key=lambda c: -g.topic_seconds.get(c.topic, 0))
-    print(f"\n{gid}: {len(ran)} attack topics graded in {g.seconds:.1f} s; slowest (seconds in worker requests): "
-          + ", ".join(f"{c.name} {g.topic_seconds.get(c.topic, 0):.1f}" for c in ran[:3]))
+    print(
+        f"\n{gid}: {len(ran)} attack topics graded in {g.seconds:.1f} s; slowest (seconds in worker requests): "
+        + ", ".join(f"{c.name} {g.topic_seconds.get(c.topic, 0):.1f}" for c in ran[:3])
+    )
 
 
 @pytest.mark.parametrize("gid", GRADINGS)
@@ -171,8 +179,9 @@ def test_nothing_outside_the_sandbox_changes_and_nothing_survives(gradings, gid)
 
 @pytest.mark.parametrize("gid", GRADINGS)
 def test_nothing_leaks(gradings, gid):
-    messages = [x.message() for t in gradings(gid).report.topics for x in t.tests] + \
-               [t.message() for t in gradings(gid).report.topics]
+    messages = [x.message() for t in gradings(gid).report.topics for x in t.tests] + [
+        t.message() for t in gradings(gid).report.topics
+    ]
     assert not [m for m in messages if "LEAKED" in m]
 
 
@@ -180,8 +189,10 @@ def test_nothing_leaks(gradings, gid):
 def test_an_attack_gains_no_point(gradings, curriculum, case):
     g = gradings(case.grading)
     if case.name in g.skipped:
-        pytest.skip(f"the {g.report.isolation['tier']} tier lacks {', '.join(g.skipped[case.name])}: "
-                    f"this attack ({case.attack}) would do real harm here")
+        pytest.skip(
+            f"the {g.report.isolation['tier']} tier lacks {', '.join(g.skipped[case.name])}: "
+            f"this attack ({case.attack}) would do real harm here"
+        )
     topic = g.topic(case.topic)
     if case.cheats == ["*"]:
         assert topic.score == 0, [(x.id, x.status, x.points) for x in topic.tests if x.points]

@@ -1,7 +1,6 @@
 """A run during which the judge or the submission changes is void: tampered, 0 points, and says why."""
 
 from conftest import reference, submission
-
 from grader import integrity, isolation
 from grader.runner import grade
 from grader.sandbox import WorkerPool
@@ -16,8 +15,9 @@ def test_a_submission_that_rewrites_its_own_file_is_tampered(make_submission, cu
     (folder / "svd_basics.py").write_text(reference("svd_basics") + f"\nopen({str(target)!r}, 'a').write('#')\n")
     pool = WorkerPool(curriculum.forbidden_union(), tier=PROCESS, expected=2)
     try:
-        report = grade(submission(folder, curriculum), curriculum.select(["svd_basics", "low_rank"]), curriculum, 3,
-                       pool=pool)
+        report = grade(
+            submission(folder, curriculum), curriculum.select(["svd_basics", "low_rank"]), curriculum, 3, pool=pool
+        )
     finally:
         pool.close()
     assert report.tampered == f"files changed during the run: {target}"

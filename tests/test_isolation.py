@@ -8,8 +8,8 @@ import shutil
 import time
 
 import pytest
-from conftest import ROOT
 
+from conftest import ROOT
 from grader import isolation
 from grader.sandbox import Sandbox, WorkerPool
 
@@ -125,6 +125,7 @@ def probe(tmp_path, pool):
         answer = box.request("probes", "call", name, list(args), {}, (), timeout)
         assert answer.ok, answer
         return answer.value
+
     call.box = box
     yield call
     box.close()
@@ -133,8 +134,10 @@ def probe(tmp_path, pool):
 def needs(pool, *features):
     missing = [f for f in features if f not in pool.tier.features]
     if missing:
-        pytest.skip(f"isolation tier {pool.tier.name!r} lacks {', '.join(missing)}"
-                    + (f" ({pool.tier.warning})" if pool.tier.warning else ""))
+        pytest.skip(
+            f"isolation tier {pool.tier.name!r} lacks {', '.join(missing)}"
+            + (f" ({pool.tier.warning})" if pool.tier.warning else "")
+        )
 
 
 def test_no_network(pool, probe):
@@ -149,7 +152,10 @@ def test_read_only_except_scratch(pool, probe):
     for path in ("/x", "/usr/x", "/tmp/x", f"{isolation.LIB}/grader/x.py", isolation.layout().python + "x"):
         assert probe("write", path) in ("OSError", "PermissionError"), path
     for path in ("/x", f"{isolation.LIB}/numpy/x", f"{isolation.LIB}/grader/worker/x", *isolation.layout().hidden):
-        assert probe("mkdir", path + "/x" if path in isolation.layout().hidden else path) in ("OSError", "PermissionError"), path
+        assert probe("mkdir", path + "/x" if path in isolation.layout().hidden else path) in (
+            "OSError",
+            "PermissionError",
+        ), path
     assert probe("write", f"{isolation.WORK}/scratch.txt") == "written"
 
 
@@ -160,8 +166,11 @@ def test_suites_solutions_and_the_project_are_invisible(pool, probe):
     bound = [dst for src, dst in isolation.layout().binds if os.path.isdir(src) and "/grader/" not in dst]
     names = probe("names_outside_usr", bound)
     assert not [n for n in names if "solutions" in n or "/suites" in n or n.endswith(".pth")]
-    grader_files = sorted(n.removeprefix(f"{isolation.LIB}/grader/") for n in names
-                          if n.startswith(f"{isolation.LIB}/grader/") and "__pycache__" not in n)
+    grader_files = sorted(
+        n.removeprefix(f"{isolation.LIB}/grader/")
+        for n in names
+        if n.startswith(f"{isolation.LIB}/grader/") and "__pycache__" not in n
+    )
     assert {f.split("/")[0] for f in grader_files} == {"__init__.py", "wire.py", "worker"}
 
 
@@ -181,7 +190,8 @@ def test_no_privilege(pool, probe):
     needs(pool, "no_caps", "no_new_privs")
     status = probe("status")
     assert {k: int(status[k], 16) for k in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb")} == dict.fromkeys(
-        ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"), 0)
+        ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"), 0
+    )
     assert status["NoNewPrivs"].strip() == "1"
     if "own_uid" in pool.tier.features:
         assert int(status["Uid"].split()[0]) >= isolation.UID_BASE
@@ -243,8 +253,12 @@ def test_cli_require_exits_2_and_says_what_is_missing(monkeypatch):
     from click.testing import CliRunner
 
     from grader.cli import main
+
     monkeypatch.setattr(isolation, "_chosen", None)
-    monkeypatch.setattr(isolation, "_probe", lambda: isolation.Tier("process", (), "no namespace isolation: "
-                                                                    "bubblewrap (bwrap) is not installed: x"))
+    monkeypatch.setattr(
+        isolation,
+        "_probe",
+        lambda: isolation.Tier("process", (), "no namespace isolation: bubblewrap (bwrap) is not installed: x"),
+    )
     result = CliRunner().invoke(main, ["grade", "--isolation", "require", "--submission", str(ROOT / "solutions")])
     assert result.exit_code == 2 and "bubblewrap (bwrap) is not installed" in result.output

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import reference
 
+from conftest import reference
 from grader import probes
 from grader.curriculum import Curriculum, CurriculumError
 from grader.probes import NUMERIC_KINDS, _probe_transform
@@ -39,9 +39,17 @@ def structure(value):
     return value if isinstance(value, (bool, str)) or value is None else type(value).__name__
 
 
-@pytest.mark.parametrize("kind, float_value, int_value", [
-    ("zeros", 0.0, 0), ("ones", 1.0, 1), ("odd", 0.7312956017349816, 7),
-    ("nan", math.nan, math.nan), ("inf", math.inf, math.inf), ("-inf", -math.inf, -math.inf)])
+@pytest.mark.parametrize(
+    "kind, float_value, int_value",
+    [
+        ("zeros", 0.0, 0),
+        ("ones", 1.0, 1),
+        ("odd", 0.7312956017349816, 7),
+        ("nan", math.nan, math.nan),
+        ("inf", math.inf, math.inf),
+        ("-inf", -math.inf, -math.inf),
+    ],
+)
 def test_constant_kinds_replace_every_number_and_keep_the_structure(kind, float_value, int_value):
     out = _probe_transform(ANSWER, kind)
     if kind in ("zeros", "ones", "odd"):
@@ -76,6 +84,7 @@ def test_objects_are_copied_with_their_numbers_transformed():
     class Dual:
         def __init__(self, val, deriv):
             self.val, self.deriv = val, deriv
+
     d = Dual(2.0, 3.0)
     out = _probe_transform(d, "nan")
     assert type(out) is Dual and math.isnan(out.val) and math.isnan(out.deriv)
@@ -137,8 +146,12 @@ def test_a_probe_answers_instead_of_raising(curriculum):
 
 def test_label_probes_cycle_through_each_functions_labels(curriculum):
     found = probes.probes(curriculum.topic("derivatives"), reference("derivatives"))
-    assert [dict(p.targets)["classify_critical_point"] for p in found if p.kind == "label"] == \
-        ["saddle", "minimum", "maximum", "degenerate"]
+    assert [dict(p.targets)["classify_critical_point"] for p in found if p.kind == "label"] == [
+        "saddle",
+        "minimum",
+        "maximum",
+        "degenerate",
+    ]
     probe, ns = probe_module("derivatives", "label", curriculum, number=3)
     assert ns["classify_critical_point"](np.diag([1.0, -1.0])) == "degenerate"
     assert probe.name == "label #4" and probe.name_for("classify_critical_point") == "label:'degenerate'"
@@ -167,7 +180,17 @@ def test_labels_come_from_the_curriculum(curriculum):
 
 @pytest.mark.parametrize("labels", [[1, 2], "forward", ["a", "a"]])
 def test_bad_labels_are_refused(labels):
-    data = {"topic": [{"id": "t", "order": 1, "title": "T", "section": "§1", "hints": ["h"],
-                       "functions": {"f": {"signature": "(x)", "points": 1, "labels": labels}}}]}
+    data = {
+        "topic": [
+            {
+                "id": "t",
+                "order": 1,
+                "title": "T",
+                "section": "§1",
+                "hints": ["h"],
+                "functions": {"f": {"signature": "(x)", "points": 1, "labels": labels}},
+            }
+        ]
+    }
     with pytest.raises(CurriculumError, match="labels of f"):
         Curriculum(data)

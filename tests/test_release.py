@@ -17,10 +17,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from classroom import TOPIC, learner, mutant, reference
 from click.testing import CliRunner
-from conftest import ROOT, SOLUTIONS
 
+from classroom import TOPIC, learner, mutant, reference
+from conftest import ROOT, SOLUTIONS
 from grader.cli import main
 
 BASE_PYTHON = getattr(sys, "_base_executable", sys.executable)
@@ -39,8 +39,18 @@ def fresh_venv(path: Path) -> Path:
 
 
 def pip_into(venv: Path) -> list[str]:
-    return [sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install", "--quiet",
-            "--no-deps", "--no-build-isolation", "--no-index"]
+    return [
+        sys.executable,
+        "-m",
+        "pip",
+        "--python",
+        str(venv / "bin" / "python"),
+        "install",
+        "--quiet",
+        "--no-deps",
+        "--no-build-isolation",
+        "--no-index",
+    ]
 
 
 def shipped_leaks(folder: Path) -> list[str]:
@@ -50,8 +60,12 @@ def shipped_leaks(folder: Path) -> list[str]:
     bad = []
     for path in (p for p in folder.rglob("*") if p.is_file()):
         rel = path.relative_to(folder)
-        if "solutions" in rel.parts or "tests" in rel.parts or path.read_bytes() in references \
-                or (rel.parts[-2:-1] == ("mutants",) and path.name in mutant_names):
+        if (
+            "solutions" in rel.parts
+            or "tests" in rel.parts
+            or path.read_bytes() in references
+            or (rel.parts[-2:-1] == ("mutants",) and path.name in mutant_names)
+        ):
             bad.append(str(rel))
     return bad
 
@@ -61,7 +75,9 @@ def test_release_ships_stubs_and_suites_and_no_solution(tmp_path):
     result = cli("release", out)
     assert result.exit_code == 0, result.output
     assert shipped_leaks(out) == []
-    assert sorted(p.name for p in (out / "exercises").glob("*.py")) == sorted(p.name for p in (ROOT / "exercises").glob("*.py"))
+    assert sorted(p.name for p in (out / "exercises").glob("*.py")) == sorted(
+        p.name for p in (ROOT / "exercises").glob("*.py")
+    )
     assert all((out / "exercises" / p.name).read_bytes() == p.read_bytes() for p in (ROOT / "exercises").glob("*.py"))
     assert (out / "grader" / "suites" / f"{TOPIC}.py").is_file() and (out / "grader" / "curriculum.toml").is_file()
     assert "pip install ." in (out / "README.md").read_text()
@@ -75,18 +91,33 @@ def test_release_installs_in_a_fresh_venv_and_grades(tmp_path):
     assert cli("release", out).exit_code == 0
     venv = fresh_venv(tmp_path / "venv")
     subprocess.run([*pip_into(venv), str(out)], check=True)
-    shutil.rmtree(out / "grader")        # the installed copy must be what runs, not the folder's
-    where = subprocess.run([venv / "bin" / "python", "-c", "import grader; print(grader.__file__)"],
-                           capture_output=True, text=True, cwd=tmp_path, check=True).stdout
+    shutil.rmtree(out / "grader")  # the installed copy must be what runs, not the folder's
+    where = subprocess.run(
+        [venv / "bin" / "python", "-c", "import grader; print(grader.__file__)"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=True,
+    ).stdout
     assert where.startswith(str(venv))
-    stubs = subprocess.run([venv / "bin" / "grader", "grade", "-t", TOPIC, "--seed", "1", "--format", "json"],
-                           capture_output=True, text=True, cwd=out, check=False)
+    stubs = subprocess.run(
+        [venv / "bin" / "grader", "grade", "-t", TOPIC, "--seed", "1", "--format", "json"],
+        capture_output=True,
+        text=True,
+        cwd=out,
+        check=False,
+    )
     assert stubs.returncode == 0, stubs.stderr
     report = json.loads(stubs.stdout)
     assert report["score"] == 0 and {x["status"] for x in report["topics"][0]["tests"]} == {"not_implemented"}
-    (out / "exercises" / f"{TOPIC}.py").write_text(reference())     # the learner solves the topic
-    solved = subprocess.run([venv / "bin" / "grader", "grade", "-t", TOPIC, "--seed", "1", "--format", "json"],
-                            capture_output=True, text=True, cwd=out, check=False)
+    (out / "exercises" / f"{TOPIC}.py").write_text(reference())  # the learner solves the topic
+    solved = subprocess.run(
+        [venv / "bin" / "grader", "grade", "-t", TOPIC, "--seed", "1", "--format", "json"],
+        capture_output=True,
+        text=True,
+        cwd=out,
+        check=False,
+    )
     assert json.loads(solved.stdout)["score"] == report["max_score"] > 0
 
 
@@ -97,15 +128,19 @@ def test_gradescope_package_runs_setup_and_run_autograder_on_a_local_root(tmp_pa
     root = tmp_path / "autograder"
     with zipfile.ZipFile(package) as z:
         names = z.namelist()
-        assert {"setup.sh", "run_autograder"} <= set(names)                   # at the zip's root
+        assert {"setup.sh", "run_autograder"} <= set(names)  # at the zip's root
         assert all((z.getinfo(n).external_attr >> 16) & 0o111 for n in ("setup.sh", "run_autograder"))
         z.extractall(root / "source")
     assert shipped_leaks(root / "source") == []
     for name in ("setup.sh", "run_autograder"):
         os.chmod(root / "source" / name, 0o755)
-    fresh_venv(root / "venv")            # setup.sh reuses it: no ensurepip here
-    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "GRADER_PIP_ARGS": "--no-deps --no-build-isolation --no-index",
-           "GRADER_PIP": f"{sys.executable} -m pip --python {root / 'venv' / 'bin' / 'python'}"}
+    fresh_venv(root / "venv")  # setup.sh reuses it: no ensurepip here
+    env = {
+        **os.environ,
+        "AUTOGRADER_ROOT": str(root),
+        "GRADER_PIP_ARGS": "--no-deps --no-build-isolation --no-index",
+        "GRADER_PIP": f"{sys.executable} -m pip --python {root / 'venv' / 'bin' / 'python'}",
+    }
     subprocess.run(["bash", root / "source" / "setup.sh"], check=True, env=env)
     learner(root, "submission", mutant("u_and_v_swapped").source(reference()))
     run = subprocess.run([root / "source" / "run_autograder"], env=env, capture_output=True, text=True, check=False)
@@ -115,7 +150,7 @@ def test_gradescope_package_runs_setup_and_run_autograder_on_a_local_root(tmp_pa
     by_topic = {}
     for t in results["tests"]:
         by_topic.setdefault(t["number"].split(".")[0], []).append(t)
-    assert list(by_topic) == [TOPIC]                                         # the assignment's topic only
+    assert list(by_topic) == [TOPIC]  # the assignment's topic only
     assert 0 < sum(t["score"] for t in by_topic[TOPIC]) < sum(t["max_score"] for t in by_topic[TOPIC])
     assert any(t["status"] == "failed" and "U and V" in t["output"] for t in by_topic[TOPIC])
     # an upload the grader cannot grade at all still gets a results.json that says why
@@ -132,4 +167,7 @@ def test_gradescope_package_runs_setup_and_run_autograder_on_a_local_root(tmp_pa
 def test_bundles_need_the_kit(tmp_path, command):
     target = tmp_path / ("x.zip" if command == "gradescope-package" else "x")
     result = cli(command, target, "--kit", tmp_path)
-    assert result.exit_code == 2 and "is not the kit's checkout (it lacks pyproject.toml, exercises, grader)" in result.output
+    assert (
+        result.exit_code == 2
+        and "is not the kit's checkout (it lacks pyproject.toml, exercises, grader)" in result.output
+    )

@@ -8,7 +8,7 @@ import pytest
 
 from grader.sandbox import Sandbox, WorkerPool
 
-TOY = '''
+TOY = """
 import os, sys, numpy as np
 from numpy.linalg import svd as aliased_svd
 
@@ -84,7 +84,7 @@ def look_around():
 def borrow_the_oracle(A):
     from grader.suites.svd_basics import singular_values
     return singular_values(A)
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -121,11 +121,14 @@ def test_timeout_is_enforced_from_the_parent_and_the_worker_restarts(sandbox, na
     assert call(sandbox, "add", 1, 1).value == 2  # a fresh worker took over
 
 
-@pytest.mark.parametrize("name, kind, fragment", [
-    ("hard_exit", "exited", "status 0"),
-    ("crash", "crashed", "SIGSEGV"),
-    ("soft_exit", "exception", "SystemExit: 3"),
-])
+@pytest.mark.parametrize(
+    "name, kind, fragment",
+    [
+        ("hard_exit", "exited", "status 0"),
+        ("crash", "crashed", "SIGSEGV"),
+        ("soft_exit", "exception", "SystemExit: 3"),
+    ],
+)
 def test_a_dying_worker_is_a_missing_answer(sandbox, name, kind, fragment):
     answer = call(sandbox, name)
     assert (answer.ok, answer.kind) == (False, kind) and fragment in answer.message
@@ -205,16 +208,19 @@ def test_missing_function_names_what_exists(sandbox):
 def test_worker_sees_only_topic_files_and_a_clean_environment(sandbox, monkeypatch):
     monkeypatch.setenv("PYTEST_ADDOPTS", "-p evil")
     files, no_solutions, addopts = call(sandbox, "look_around").value
-    assert files == ["toy.py"]          # no conftest.py, nothing else from the submission folder
-    assert no_solutions                 # the reference solutions are not importable
+    assert files == ["toy.py"]  # no conftest.py, nothing else from the submission folder
+    assert no_solutions  # the reference solutions are not importable
     assert addopts is None
 
 
-@pytest.mark.parametrize("source, kind, fragment, line", [
-    ("def f(:\n", "import_error", "SyntaxError", 1),
-    ("x = 1\nraise RuntimeError('at import')\n", "import_error", "RuntimeError: at import", 2),
-    ("import os\nos._exit(1)\n", "import_error", "exited", None),
-])
+@pytest.mark.parametrize(
+    "source, kind, fragment, line",
+    [
+        ("def f(:\n", "import_error", "SyntaxError", 1),
+        ("x = 1\nraise RuntimeError('at import')\n", "import_error", "RuntimeError: at import", 2),
+        ("import os\nos._exit(1)\n", "import_error", "exited", None),
+    ],
+)
 def test_broken_modules_fail_every_call_with_file_and_line(tmp_path, pool, source, kind, fragment, line):
     (tmp_path / "toy.py").write_text(source)
     box = Sandbox({"toy": tmp_path / "toy.py"}, pool)
@@ -242,16 +248,18 @@ def test_no_worker_outlives_its_sandbox(tmp_path, pool):
         os.kill(pid, 0)
 
 
-
 def test_workers_die_with_the_grader(tmp_path):
     """A grader killed mid-call (say, ^C twice) leaves no learner loop spinning."""
     import subprocess
     import sys
+
     (tmp_path / "toy.py").write_text(TOY)
-    script = (f"from pathlib import Path\nfrom grader.sandbox import Sandbox, WorkerPool\n"
-              f"box = Sandbox({{'toy': Path({str(tmp_path / 'toy.py')!r})}}, WorkerPool([]))\n"
-              f"box._worker('toy')\nprint(box._workers['toy'].proc.pid, flush=True)\n"
-              f"box.request('toy', 'call', 'loop', timeout=60)\n")
+    script = (
+        f"from pathlib import Path\nfrom grader.sandbox import Sandbox, WorkerPool\n"
+        f"box = Sandbox({{'toy': Path({str(tmp_path / 'toy.py')!r})}}, WorkerPool([]))\n"
+        f"box._worker('toy')\nprint(box._workers['toy'].proc.pid, flush=True)\n"
+        f"box.request('toy', 'call', 'loop', timeout=60)\n"
+    )
     grader = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     pid = int(grader.stdout.readline())
     os.kill(pid, 0)  # the worker runs the endless loop now

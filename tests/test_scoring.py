@@ -15,25 +15,36 @@ def outcome(function, status, kind="", test="x", answers=None, gated=False):
     if answers is None:
         answers = (f"a{next(_answers)}",) if status == "passed" else ()
     feedback = None if status == "passed" else Feedback("fault.missing", {"module": "t.py"})
-    return TestOutcome(f"t.py::test_{function}[{test}]", "t", function, status, kind, feedback,
-                       answers=tuple(answers), gated=gated)
+    return TestOutcome(
+        f"t.py::test_{function}[{test}]", "t", function, status, kind, feedback, answers=tuple(answers), gated=gated
+    )
 
 
 def test_points_are_split_evenly_over_a_functions_tests():
-    result = score_topic(TOPIC, [outcome("f", "passed", test="a"), outcome("f", "failed", test="b"),
-                                 outcome("f", "passed", test="c"), outcome("g", "passed")])
+    result = score_topic(
+        TOPIC,
+        [
+            outcome("f", "passed", test="a"),
+            outcome("f", "failed", test="b"),
+            outcome("f", "passed", test="c"),
+            outcome("g", "passed"),
+        ],
+    )
     assert [x.max_points for x in result.tests] == [1.0, 1.0, 1.0, 1.0]
     assert (result.score, result.max_score, result.status) == (3.0, 4.0, "partial")
     assert result.tests[0].id == "f[a]"
 
 
-@pytest.mark.parametrize("statuses, expected", [
-    (["passed", "passed"], "passed"),
-    (["failed", "timeout"], "failed"),
-    (["not_implemented", "not_implemented"], "not_started"),
-    (["not_implemented", "passed"], "partial"),
-    (["forbidden", "error"], "failed"),
-])
+@pytest.mark.parametrize(
+    "statuses, expected",
+    [
+        (["passed", "passed"], "passed"),
+        (["failed", "timeout"], "failed"),
+        (["not_implemented", "not_implemented"], "not_started"),
+        (["not_implemented", "passed"], "partial"),
+        (["forbidden", "error"], "failed"),
+    ],
+)
 def test_topic_status(statuses, expected):
     assert score_topic(TOPIC, [outcome("f", statuses[0]), outcome("g", statuses[1])]).status == expected
 
@@ -58,9 +69,14 @@ def test_no_outcomes_at_all_is_zero_not_a_pass():
 
 def test_one_answer_for_every_passed_case_earns_nothing():
     """A constant that happens to be right in two cases: same digest twice -> no points, with the rule named."""
-    result = score_topic(TOPIC, [outcome("f", "passed", test="a", answers=["same"]),
-                                 outcome("f", "passed", test="b", answers=["same"]),
-                                 outcome("f", "failed", test="c")])
+    result = score_topic(
+        TOPIC,
+        [
+            outcome("f", "passed", test="a", answers=["same"]),
+            outcome("f", "passed", test="b", answers=["same"]),
+            outcome("f", "failed", test="c"),
+        ],
+    )
     assert [x.points for x in result.tests] == [0.0, 0.0, 0.0]
     assert [x.code for x in result.tests[:2]] == ["score.one_answer", "score.one_answer"]
     assert "two different right answers" in result.tests[0].message()
@@ -72,10 +88,22 @@ def test_a_single_passed_case_is_one_answer():
 
 
 def test_gated_cases_count_only_when_the_ordinary_ones_pass():
-    ordinary_fail = score_topic(TOPIC, [outcome("f", "failed", test="a"), outcome("f", "passed", test="b"),
-                                        outcome("f", "passed", test="edge", gated=True)])
+    ordinary_fail = score_topic(
+        TOPIC,
+        [
+            outcome("f", "failed", test="a"),
+            outcome("f", "passed", test="b"),
+            outcome("f", "passed", test="edge", gated=True),
+        ],
+    )
     assert [x.points for x in ordinary_fail.tests] == [0.0, 1.0, 0.0]
     assert ordinary_fail.tests[2].code == "score.gated"
-    ordinary_pass = score_topic(TOPIC, [outcome("f", "passed", test="a"), outcome("f", "passed", test="b"),
-                                        outcome("f", "passed", test="edge", gated=True)])
+    ordinary_pass = score_topic(
+        TOPIC,
+        [
+            outcome("f", "passed", test="a"),
+            outcome("f", "passed", test="b"),
+            outcome("f", "passed", test="edge", gated=True),
+        ],
+    )
     assert ordinary_pass.score == 3.0 and ordinary_pass.tests[2].feedback is None

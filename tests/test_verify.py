@@ -4,15 +4,15 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
-from conftest import EXERCISES, SOLUTIONS
 
+from conftest import EXERCISES, SOLUTIONS
 from grader import mutants
-from grader.feedback import Feedback
 from grader.cli import main
+from grader.feedback import Feedback
 from grader.probes import Probe
 from grader.scoring import Report, TopicResult
 from grader.scoring import TestResult as Result
-from grader.verify import Verification, _Job, _judge_probe
+from grader.verify import Verification, _judge_probe
 
 
 def verify(*args):
@@ -23,7 +23,7 @@ def test_the_whole_kit_verifies():
     result = verify("--seed", 2024)
     assert result.exit_code == 0, result.output
     assert "verify passed" in result.output and "survived" not in result.output and "  ✗ " not in result.output
-    table = result.output[result.output.index("per topic:"):].splitlines()[1:14]
+    table = result.output[result.output.index("per topic:") :].splitlines()[1:14]
     assert len(table) == 13 and all(line.split()[-2] == "0" for line in table), table  # no probe earns
     assert "naming rate" in result.output
 
@@ -40,8 +40,19 @@ def kit(tmp_path):
 
 
 def run(kit, *options):
-    return verify("-t", "svd_basics", "--seed", 5, "--solutions", kit / "solutions",
-                  "--exercises", kit / "exercises", "--mutants", kit / "mutants", *(options or ["--no-probes"]))
+    return verify(
+        "-t",
+        "svd_basics",
+        "--seed",
+        5,
+        "--solutions",
+        kit / "solutions",
+        "--exercises",
+        kit / "exercises",
+        "--mutants",
+        kit / "mutants",
+        *(options or ["--no-probes"]),
+    )
 
 
 def test_copied_kit_verifies(kit):
@@ -57,8 +68,10 @@ def test_no_probes_skips_them(kit):
 
 
 def test_a_surviving_mutant_fails_verify(kit):
-    harmless = ('\n[[mutant]]\nname = "comment_only"\nmistake = "changes nothing"\nunnamed = "nothing to name"\n'
-                '[[mutant.edit]]\nfind = "def ellipse_axes(A):"\nreplace = "def ellipse_axes(A):  # same"\n')
+    harmless = (
+        '\n[[mutant]]\nname = "comment_only"\nmistake = "changes nothing"\nunnamed = "nothing to name"\n'
+        '[[mutant.edit]]\nfind = "def ellipse_axes(A):"\nreplace = "def ellipse_axes(A):  # same"\n'
+    )
     with open(kit / "mutants" / "svd_basics.toml", "a") as f:
         f.write(harmless)
     result = run(kit)
@@ -78,8 +91,12 @@ def test_stub_rules_and_signatures_are_checked(kit):
     stub.write_text(text.replace("def svd_via_eig(A):", "def svd_via_eig(A, k=2):") + "\nimport scipy\n")
     result = run(kit)
     assert result.exit_code == 1
-    for fragment in ("ellipse_axes should only raise NotImplementedError", "svd_via_eig(A, k=2) should be svd_via_eig(A)",
-                     "stubs import only numpy and math, not scipy", "expose different names or signatures"):
+    for fragment in (
+        "ellipse_axes should only raise NotImplementedError",
+        "svd_via_eig(A, k=2) should be svd_via_eig(A)",
+        "stubs import only numpy and math, not scipy",
+        "expose different names or signatures",
+    ):
         assert fragment in result.output
 
 
@@ -101,24 +118,35 @@ def judged(tests, status="failed", error=None):
     probe = Probe("t", "nan", (("f", None),))
     report = Report("probe", 1, [TopicResult("t", "T", "§1", 0.0, 2.0, status, tests, error)])
     result, problems = Verification(), []
-    _judge_probe(_Job("probe", 1, None, probe=probe), report, result, problems.append)
+    _judge_probe(probe, report, result, problems.append)
     return result, problems
 
 
 def test_a_passing_test_of_a_probed_function_is_a_problem_and_others_are_not():
-    result, problems = judged([Result("f[zero]", "f", "passed", 0.5, 0.5),
-                               Result("f[random]", "f", "failed", 0.0, 0.5),
-                               Result("g[zero]", "g", "passed", 1.0, 1.0)])
+    result, problems = judged(
+        [
+            Result("f[zero]", "f", "passed", 0.5, 0.5),
+            Result("f[random]", "f", "failed", 0.0, 0.5),
+            Result("g[zero]", "g", "passed", 1.0, 1.0),
+        ]
+    )
     assert problems == ["probe nan earns 0.5 points on t › f[zero]"]
     assert result.probed == {"t": [1, 1]}
 
 
 def test_a_probe_that_did_not_run_is_a_problem():
-    fault = Result("f", "f", "error", 0.0, 1.0, Feedback("fault.import_error", {"module": "t.py",
-                                                                               "message": "SyntaxError: invalid syntax"}))
+    fault = Result(
+        "f",
+        "f",
+        "error",
+        0.0,
+        1.0,
+        Feedback("fault.import_error", {"module": "t.py", "message": "SyntaxError: invalid syntax"}),
+    )
     result, problems = judged([fault], status="error", error=fault)
-    assert problems == ["probe nan of t did not run (so it proves nothing): "
-                        "t.py could not be imported: SyntaxError: invalid syntax"]
+    assert problems == [
+        "probe nan of t did not run (so it proves nothing): t.py could not be imported: SyntaxError: invalid syntax"
+    ]
 
 
 def test_a_pass_whose_points_a_scoring_rule_withheld_is_no_hole():
@@ -129,12 +157,17 @@ def test_a_pass_whose_points_a_scoring_rule_withheld_is_no_hole():
 
 def test_a_mutant_caught_but_not_named_fails_verify(kit):
     path = kit / "mutants" / "svd_basics.toml"
-    path.write_text(path.read_text().replace('mistake_id = "svd_basics.ellipse_right_vectors"',
-                                             'mistake_id = "svd_basics.ascending"'))
+    path.write_text(
+        path.read_text().replace(
+            'mistake_id = "svd_basics.ellipse_right_vectors"', 'mistake_id = "svd_basics.ascending"'
+        )
+    )
     result = run(kit)
     assert result.exit_code == 1
-    assert ("mutant svd_basics/ellipse_right_vectors is caught by ellipse_axes[random] but not named: its feedback "
-            "should carry mistake 'svd_basics.ascending', it carries 'svd_basics.ellipse_right_vectors'") in result.output
+    assert (
+        "mutant svd_basics/ellipse_right_vectors is caught by ellipse_axes[random] but not named: its feedback "
+        "should carry mistake 'svd_basics.ascending', it carries 'svd_basics.ellipse_right_vectors'"
+    ) in result.output
 
 
 def test_a_mutant_must_name_a_mistake_the_catalog_knows(kit):

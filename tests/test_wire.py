@@ -16,8 +16,13 @@ def roundtrip(value, **kw):
 
 
 def test_plain_values_roundtrip():
-    value = {"a": (1, 2.5, -3), "b": [None, True, "text", 1e308, float("inf")], "c": 2 + 3j,
-             "big": 2 ** 70, "nested": {"t": ((1,), [])}}
+    value = {
+        "a": (1, 2.5, -3),
+        "b": [None, True, "text", 1e308, float("inf")],
+        "c": 2 + 3j,
+        "big": 2**70,
+        "nested": {"t": ((1,), [])},
+    }
     assert roundtrip(value) == value
     assert type(roundtrip((1, 2))) is tuple and type(roundtrip([1, 2])) is list
 
@@ -53,16 +58,19 @@ class SubFloat(float):
     pass
 
 
-@pytest.mark.parametrize("value, fragment", [
-    (Liar(), "Liar"),
-    (np.zeros(3).view(SubArray), "subclass of numpy.ndarray"),
-    (SubFloat(1.0), "SubFloat"),
-    (np.array(["a"]), "dtype <U1"),
-    (np.array([object()]), "dtype object"),
-    ({1: 2}, "keys must be str"),
-    ((x for x in []), "generator"),
-    ([1, (2, Liar())], "value[1][1]"),
-])
+@pytest.mark.parametrize(
+    "value, fragment",
+    [
+        (Liar(), "Liar"),
+        (np.zeros(3).view(SubArray), "subclass of numpy.ndarray"),
+        (SubFloat(1.0), "SubFloat"),
+        (np.array(["a"]), "dtype <U1"),
+        (np.array([object()]), "dtype object"),
+        ({1: 2}, "keys must be str"),
+        ((x for x in []), "generator"),
+        ([1, (2, Liar())], "value[1][1]"),
+    ],
+)
 def test_refuses_anything_not_plain(value, fragment):
     with pytest.raises(wire.WireError, match=fragment.replace("[", r"\[").replace("]", r"\]")):
         wire.encode(value)
@@ -72,15 +80,18 @@ def _body(header: bytes, blob: bytes = b"") -> bytes:
     return struct.pack("<I", len(header)) + header + blob
 
 
-@pytest.mark.parametrize("header, blob", [
-    (b'{"x": 1}', b""),                                                      # unknown tag
-    (b'{"a": [0, 8], "dtype": "|O8", "shape": [1]}', b"\0" * 8),             # object dtype
-    (b'{"a": [0, 16], "dtype": "<f8", "shape": [3]}', b"\0" * 16),           # size mismatch
-    (b'{"a": [0, 8], "dtype": "<f8", "shape": [1]}', b"\0" * 4),             # truncated data
-    (b'{"fn": "x.y", "args": []}', b""),                                     # a callable, not allowed back
-    (b'{"c": ["1", 2]}', b""),                                               # malformed complex
-    (b"not json", b""),
-])
+@pytest.mark.parametrize(
+    "header, blob",
+    [
+        (b'{"x": 1}', b""),  # unknown tag
+        (b'{"a": [0, 8], "dtype": "|O8", "shape": [1]}', b"\0" * 8),  # object dtype
+        (b'{"a": [0, 16], "dtype": "<f8", "shape": [3]}', b"\0" * 16),  # size mismatch
+        (b'{"a": [0, 8], "dtype": "<f8", "shape": [1]}', b"\0" * 4),  # truncated data
+        (b'{"fn": "x.y", "args": []}', b""),  # a callable, not allowed back
+        (b'{"c": ["1", 2]}', b""),  # malformed complex
+        (b"not json", b""),
+    ],
+)
 def test_decode_refuses_malformed_frames(header, blob):
     with pytest.raises(wire.WireError):
         wire.decode(_body(header, blob))

@@ -14,24 +14,43 @@ from grader.reports import formats
 def register(main: click.Group, curriculum, new_seed, topic_ids) -> None:
     @main.command()
     @click.argument("submissions", type=click.Path(file_okay=False, path_type=Path))
-    @click.option("--out", "-o", required=True, type=click.Path(file_okay=False, path_type=Path),
-                  help="Output folder: reports/, gradebook.csv, class-report.html, gradebook.sqlite.")
+    @click.option(
+        "--out",
+        "-o",
+        required=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Output folder: reports/, gradebook.csv, class-report.html, gradebook.sqlite.",
+    )
     @click.option("--jobs", "-j", type=click.IntRange(1), help="Learners graded at once [default: one per core].")
     @click.option("--resume", is_flag=True, help="Skip learners whose files are unchanged since their last attempt.")
     @click.option("--seed", type=int, help="Seed for the whole class [default: the gradebook's, else a fresh one].")
-    @click.option("--topic", "-t", "topics", multiple=True, callback=topic_ids, help="Grade only this topic (repeatable).")
-    @click.option("--timeout", type=click.FloatRange(1), default=600, show_default=True, metavar="SECONDS",
-                  help="Wall-clock limit per learner; past it the learner's row says timeout.")
-    @click.option("--format", "fmts", multiple=True, type=click.Choice([f for f in formats.NAMES if f != "json"]),
-                  help="Also write reports/<learner> in this format (repeatable; JSON is always written).")
+    @click.option(
+        "--topic", "-t", "topics", multiple=True, callback=topic_ids, help="Grade only this topic (repeatable)."
+    )
+    @click.option(
+        "--timeout",
+        type=click.FloatRange(1),
+        default=600,
+        show_default=True,
+        metavar="SECONDS",
+        help="Wall-clock limit per learner; past it the learner's row says timeout.",
+    )
+    @click.option(
+        "--format",
+        "fmts",
+        multiple=True,
+        type=click.Choice([f for f in formats.NAMES if f != "json"]),
+        help="Also write reports/<learner> in this format (repeatable; JSON is always written).",
+    )
     def batch(submissions, out, jobs, resume, seed, topics, timeout, fmts):
         """Grade every subfolder or .zip of SUBMISSIONS (one learner each) into --out."""
         from grader import runner  # noqa: F401  (pytest loaded once, before the children fork)
         from grader.batch import command
         from grader.batch.learners import LearnerError
 
-        opts = command.Options(submissions, out, jobs or len(os.sched_getaffinity(0)), resume, seed,
-                               list(topics), timeout, list(fmts))
+        opts = command.Options(
+            submissions, out, jobs or len(os.sched_getaffinity(0)), resume, seed, list(topics), timeout, list(fmts)
+        )
         try:
             outcome = command.run(opts, curriculum(), new_seed)
         except LearnerError as exc:
@@ -39,17 +58,24 @@ def register(main: click.Group, curriculum, new_seed, topic_ids) -> None:
         click.echo(command.summary(out, curriculum()))
         click.echo(f"\nwrote {out / command.GRADEBOOK_CSV}, {out / command.CLASS_REPORT}, {out / command.REPORTS}/")
         if outcome.interrupted:
-            click.echo(f"interrupted: {outcome.graded + outcome.failed} learners finished and are saved; "
-                       f"`grader batch {submissions} --out {out} --resume` goes on.", err=True)
+            click.echo(
+                f"interrupted: {outcome.graded + outcome.failed} learners finished and are saved; "
+                f"`grader batch {submissions} --out {out} --resume` goes on.",
+                err=True,
+            )
             raise SystemExit(130)
 
     @main.command()
     @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
     @click.option("--format", "fmt", type=click.Choice(["csv", "canvas"]), default="csv", show_default=True)
-    @click.option("--roster", type=click.Path(dir_okay=False, path_type=Path),
-                  help="CSV mapping learners to the LMS: learner,Student,ID,SIS User ID,SIS Login ID,Section.")
-    @click.option("--assignment", default="Linear Algebra II", show_default=True,
-                  help="The Canvas assignment column's name.")
+    @click.option(
+        "--roster",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="CSV mapping learners to the LMS: learner,Student,ID,SIS User ID,SIS Login ID,Section.",
+    )
+    @click.option(
+        "--assignment", default="Linear Algebra II", show_default=True, help="The Canvas assignment column's name."
+    )
     @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here [default: stdout].")
     def export(folder, fmt, roster, assignment, output):
         """Export FOLDER's gradebook (from a `grader batch --out FOLDER`) as CSV or a Canvas import file."""
@@ -82,8 +108,11 @@ def register(main: click.Group, curriculum, new_seed, topic_ids) -> None:
 
     @main.command()
     @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
-    @click.option("--kit", type=click.Path(file_okay=False, path_type=Path),
-                  help="The kit checkout to release [default: the one this grader runs from].")
+    @click.option(
+        "--kit",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="The kit checkout to release [default: the one this grader runs from].",
+    )
     def release(out, kit):
         """Write the learner bundle to OUT: stubs, the grader with its hidden suites, a README; no solutions."""
         from grader.bundle import release as bundle
@@ -97,10 +126,19 @@ def register(main: click.Group, curriculum, new_seed, topic_ids) -> None:
 
     @main.command("gradescope-package")
     @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
-    @click.option("--kit", type=click.Path(file_okay=False, path_type=Path),
-                  help="The kit checkout to package [default: the one this grader runs from].")
-    @click.option("--topic", "-t", "topics", multiple=True, callback=topic_ids,
-                  help="The assignment's topics (repeatable) [default: every topic].")
+    @click.option(
+        "--kit",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="The kit checkout to package [default: the one this grader runs from].",
+    )
+    @click.option(
+        "--topic",
+        "-t",
+        "topics",
+        multiple=True,
+        callback=topic_ids,
+        help="The assignment's topics (repeatable) [default: every topic].",
+    )
     def gradescope_package(out, kit, topics):
         """Write a Gradescope autograder zip (setup.sh, run_autograder, the grader; no solutions) to OUT."""
         from grader.bundle import gradescope

@@ -21,9 +21,9 @@ from grader import __version__
 from grader.batch import local, stats, tables
 from grader.batch.gradebook import Gradebook
 from grader.batch.learners import Learner, content_hash, discover
-from grader.integrity import suite_hash
 from grader.batch.task import grade_one
 from grader.curriculum import Curriculum
+from grader.integrity import suite_hash
 from grader.reports import formats
 
 REPORTS = "reports"
@@ -77,13 +77,20 @@ def _seed(book: Gradebook, asked: int | None, new_seed: Callable[[], int]) -> in
     return seed
 
 
-def run(opts: Options, curriculum: Curriculum, new_seed: Callable[[], int],
-        grade: Callable[[list[dict], Callable[[dict, dict], None]], None] | None = None) -> Outcome:
+def run(
+    opts: Options,
+    curriculum: Curriculum,
+    new_seed: Callable[[], int],
+    grade: Callable[[list[dict], Callable[[dict, dict], None]], None] | None = None,
+) -> Outcome:
     """``grade(tasks, done)`` runs the tasks (default: forked children on this machine)."""
     learners, ignored = discover(opts.submissions)
     if ignored:
-        click.echo(f"ignored {len(ignored)} entr{'y' if len(ignored) == 1 else 'ies'} that are neither a folder "
-                   f"nor a .zip: {', '.join(ignored)}", err=True)
+        click.echo(
+            f"ignored {len(ignored)} entr{'y' if len(ignored) == 1 else 'ies'} that are neither a folder "
+            f"nor a .zip: {', '.join(ignored)}",
+            err=True,
+        )
     book = Gradebook(opts.out)
     seed = _seed(book, opts.seed, new_seed)
     topics = [t.id for t in curriculum.select(opts.topics)]
@@ -102,16 +109,19 @@ def run(opts: Options, curriculum: Curriculum, new_seed: Callable[[], int],
             outcome.skipped += 1
             continue
         todo.append((learner, None))
-    click.echo(f"{len(learners)} learners in {opts.submissions}; grading {len(todo)}"
-               + (f", {outcome.skipped} unchanged (--resume)" if outcome.skipped else "")
-               + f"; seed {seed}; {opts.jobs} at a time", err=True)
+    click.echo(
+        f"{len(learners)} learners in {opts.submissions}; grading {len(todo)}"
+        + (f", {outcome.skipped} unchanged (--resume)" if outcome.skipped else "")
+        + f"; seed {seed}; {opts.jobs} at a time",
+        err=True,
+    )
     book.set("class", opts.submissions.resolve().name)
     run_id = book.start_run(seed, topics, opts.jobs)
     tasks = [{"learner": learner.plain(), "topics": topics, "seed": seed} for learner, bad in todo if bad is None]
 
     def done(task: dict, result: dict) -> None:
         name = task["learner"]["name"]
-        result.setdefault("grader_version", __version__)   # a timeout or crash is judged by this grader too
+        result.setdefault("grader_version", __version__)  # a timeout or crash is judged by this grader too
         result.setdefault("suite_hash", here)
         write_reports(opts.out, result, opts.formats)
         book.record(run_id, result, hashes.get(name), seed)
@@ -121,8 +131,9 @@ def run(opts: Options, curriculum: Curriculum, new_seed: Callable[[], int],
             outcome.failed += 1
         bar.update(1, name)
 
-    with click.progressbar(length=len(todo), label="grading", file=sys.stderr, show_pos=True,
-                           item_show_func=lambda name: name or "") as bar:
+    with click.progressbar(
+        length=len(todo), label="grading", file=sys.stderr, show_pos=True, item_show_func=lambda name: name or ""
+    ) as bar:
         try:
             for learner, bad in todo:
                 if bad is not None:
@@ -146,6 +157,7 @@ def _unchanged(last, digest: str | None, here: str, topics: list[str]) -> bool:
 def _local(opts: Options):
     def grade(tasks, done):
         local.run(tasks, grade_one, opts.jobs, opts.timeout, done)
+
     return grade
 
 

@@ -66,12 +66,16 @@ class Gradebook:
         return row["value"] if row else None
 
     def set(self, key: str, value) -> None:
-        self.db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                        (key, str(value)))
+        self.db.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, str(value)),
+        )
 
     def start_run(self, seed: int, topics: list[str], jobs: int) -> int:
-        cur = self.db.execute("INSERT INTO runs (started, seed, topics, jobs) VALUES (?, ?, ?, ?)",
-                              (_now(), seed, json.dumps(topics), jobs))
+        cur = self.db.execute(
+            "INSERT INTO runs (started, seed, topics, jobs) VALUES (?, ?, ?, ?)",
+            (_now(), seed, json.dumps(topics), jobs),
+        )
         assert cur.lastrowid is not None
         return cur.lastrowid
 
@@ -91,9 +95,23 @@ class Gradebook:
             self.db.execute(
                 "INSERT INTO attempts (run, learner, content_hash, status, total, max, percent, topics, seed, "
                 "grader_version, suite_hash, duration, graded_at, report) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (run, result["learner"], content_hash, result["status"], total, max_score, percent,
-                 json.dumps(topics), seed, result.get("grader_version"), result.get("suite_hash"),
-                 report["duration"] if report else None, _now(), json.dumps(report) if report else None))
+                (
+                    run,
+                    result["learner"],
+                    content_hash,
+                    result["status"],
+                    total,
+                    max_score,
+                    percent,
+                    json.dumps(topics),
+                    seed,
+                    result.get("grader_version"),
+                    result.get("suite_hash"),
+                    report["duration"] if report else None,
+                    _now(),
+                    json.dumps(report) if report else None,
+                ),
+            )
 
     def latest(self) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM latest ORDER BY learner").fetchall()

@@ -19,8 +19,8 @@ IGNORED = {"__MACOSX", "__pycache__", ".git", ".grader"}
 @dataclasses.dataclass(frozen=True)
 class Learner:
     name: str
-    path: Path           # a folder, or a .zip
-    kind: str            # "folder" or "zip"
+    path: Path  # a folder, or a .zip
+    kind: str  # "folder" or "zip"
 
     def plain(self) -> dict:
         return {"name": self.name, "path": str(self.path), "kind": self.kind}
@@ -37,8 +37,9 @@ class LearnerError(ValueError):
 def discover(folder: Path) -> tuple[list[Learner], list[str]]:
     """The learners, sorted by name, and the entries that are neither a folder nor a zip."""
     if not folder.is_dir():
-        raise LearnerError(f"{str(folder)!r} is not a folder; SUBMISSIONS is a folder holding one subfolder "
-                           "or .zip per learner")
+        raise LearnerError(
+            f"{str(folder)!r} is not a folder; SUBMISSIONS is a folder holding one subfolder or .zip per learner"
+        )
     learners, skipped = [], []
     seen: dict[str, Path] = {}
     for entry in sorted(folder.iterdir()):
@@ -52,8 +53,10 @@ def discover(folder: Path) -> tuple[list[Learner], list[str]]:
             skipped.append(entry.name)
             continue
         if learner.name in seen:
-            raise LearnerError(f"two submissions for learner {learner.name!r}: {seen[learner.name].name} and "
-                               f"{entry.name}; keep one of them")
+            raise LearnerError(
+                f"two submissions for learner {learner.name!r}: {seen[learner.name].name} and "
+                f"{entry.name}; keep one of them"
+            )
         seen[learner.name] = entry
         learners.append(learner)
     return learners, skipped

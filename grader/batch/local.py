@@ -82,8 +82,9 @@ def _stop(proc) -> None:
     proc.join()
 
 
-def run(tasks: list[dict], fn: Callable[[dict], dict], jobs: int, timeout: float,
-        done: Callable[[dict, dict], None]) -> None:
+def run(
+    tasks: list[dict], fn: Callable[[dict], dict], jobs: int, timeout: float, done: Callable[[dict, dict], None]
+) -> None:
     """``fn(task)`` for each task in a child; ``done(task, result)`` in the parent as each ends."""
     ctx = multiprocessing.get_context("fork")
     pending: collections.deque[dict] = collections.deque(tasks)
@@ -106,8 +107,10 @@ def run(tasks: list[dict], fn: Callable[[dict], dict], jobs: int, timeout: float
                     proc.join()
                     code = proc.exitcode
                     how = f"killed by signal {-code}" if code and code < 0 else f"exit code {code}"
-                    result = {"learner": task["learner"]["name"],
-                              "status": f"crashed: the grading process died ({how}) without a report"}
+                    result = {
+                        "learner": task["learner"]["name"],
+                        "status": f"crashed: the grading process died ({how}) without a report",
+                    }
                 conn.close()  # type: ignore[union-attr]
                 proc.join()
                 done(task, result)
@@ -117,8 +120,13 @@ def run(tasks: list[dict], fn: Callable[[dict], dict], jobs: int, timeout: float
                     del running[conn]
                     _stop(proc)
                     conn.close()
-                    done(task, {"learner": task["learner"]["name"],
-                                "status": f"timeout: grading took longer than {timeout:g} s (--timeout)"})
+                    done(
+                        task,
+                        {
+                            "learner": task["learner"]["name"],
+                            "status": f"timeout: grading took longer than {timeout:g} s (--timeout)",
+                        },
+                    )
     finally:
         for conn, (_, proc, _) in running.items():
             _stop(proc)

@@ -31,13 +31,13 @@ class Mistake:
 
 @dataclasses.dataclass
 class ClassStats:
-    learners: int                              # every learner in the gradebook
-    graded: int                                # those with a report
-    problems: list[tuple[str, str]]            # (learner, status) of the others
+    learners: int  # every learner in the gradebook
+    graded: int  # those with a report
+    problems: list[tuple[str, str]]  # (learner, status) of the others
     max_score: float
     totals: list[float]
-    topics: list[tuple[str, str, float]]       # (id, section, pass rate among graded)
-    histogram: list[tuple[str, int]]           # (bin label, learners)
+    topics: list[tuple[str, str, float]]  # (id, section, pass rate among graded)
+    histogram: list[tuple[str, int]]  # (bin label, learners)
     failing_tests: list[tuple[str, str, int, list[str]]]  # (topic, test, learners it failed for, failing cases)
     mistakes: list[Mistake]
 
@@ -88,23 +88,32 @@ def class_stats(rows, reports: list[dict], curriculum: Curriculum, top: int = 15
     ranked = sorted(mistakes.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:top]
     sections = {t.id: t.section for t in curriculum.topics}
     return ClassStats(
-        learners=len(rows), graded=len(reports),
+        learners=len(rows),
+        graded=len(reports),
         problems=[(r["learner"], r["status"]) for r in rows if r["status"] != "graded"],
-        max_score=max_score, totals=totals,
+        max_score=max_score,
+        totals=totals,
         topics=[(tid, sections[tid], passed[tid] / len(reports)) for tid in topic_ids],
         histogram=histogram(totals, max_score),
-        failing_tests=[(topic, test, len(who), sorted(cases[(topic, test)])) for (topic, test), who in
-                       sorted(failing.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:top]],
-        mistakes=[Mistake(m, len(who), m.partition(".")[0], sections.get(m.partition(".")[0], "?"), _message(m, lang))
-                  for m, who in ranked])
+        failing_tests=[
+            (topic, test, len(who), sorted(cases[(topic, test)]))
+            for (topic, test), who in sorted(failing.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:top]
+        ],
+        mistakes=[
+            Mistake(m, len(who), m.partition(".")[0], sections.get(m.partition(".")[0], "?"), _message(m, lang))
+            for m, who in ranked
+        ],
+    )
 
 
 def summary_text(s: ClassStats) -> str:
     """The terminal summary: count, mean, median, pass rates, histogram."""
     lines = [f"{s.learners} learners: {s.graded} graded, {len(s.problems)} not graded"]
     if s.totals:
-        lines.append(f"total out of {s.max_score:g}: mean {s.mean:.2f}, median {s.median:.2f}, "
-                     f"min {min(s.totals):g}, max {max(s.totals):g}")
+        lines.append(
+            f"total out of {s.max_score:g}: mean {s.mean:.2f}, median {s.median:.2f}, "
+            f"min {min(s.totals):g}, max {max(s.totals):g}"
+        )
         lines += ["", "passed per topic:"]
         lines += [f"  {tid:<18} {rate * 100:5.1f}%  {'█' * round(rate * 20)}" for tid, _, rate in s.topics]
         lines += ["", "totals:"]

@@ -36,10 +36,12 @@ def gradebook_rows(rows, curriculum: Curriculum) -> tuple[list[str], list[list[s
     scores = [json.loads(r["topics"]) for r in rows]
     topic_ids = [t.id for t in curriculum.topics if any(t.id in s for s in scores)]
     header = FIXED + topic_ids + TRAILING
-    body = [[r["learner"], _num(r["total"]), _num(r["max"]), _num(r["percent"])]
-            + [_num(s.get(tid)) for tid in topic_ids]
-            + [r["status"], str(r["seed"]), r["grader_version"] or "", r["suite_hash"] or ""]
-            for r, s in zip(rows, scores)]
+    body = [
+        [r["learner"], _num(r["total"]), _num(r["max"]), _num(r["percent"])]
+        + [_num(s.get(tid)) for tid in topic_ids]
+        + [r["status"], str(r["seed"]), r["grader_version"] or "", r["suite_hash"] or ""]
+        for r, s in zip(rows, scores)
+    ]
     return header, body
 
 
@@ -72,8 +74,10 @@ def read_roster(path: Path) -> dict[str, dict[str, str]]:
     missing = [c for c in ("learner", "Student") if c not in columns]
     if missing or not any(c in columns for c in ROSTER_IDS):
         need = ", ".join(missing) if missing else "one of " + ", ".join(ROSTER_IDS)
-        raise RosterError(f"the roster {path} lacks the column(s) {need}; its header is {','.join(columns) or '(empty)'}; "
-                          f"expected e.g. {expected} (learner = the submission's folder or zip name)")
+        raise RosterError(
+            f"the roster {path} lacks the column(s) {need}; its header is {','.join(columns) or '(empty)'}; "
+            f"expected e.g. {expected} (learner = the submission's folder or zip name)"
+        )
     roster: dict[str, dict[str, str]] = {}
     for line, row in enumerate(rows, 2):
         name = row.get("learner", "")
@@ -89,13 +93,21 @@ def canvas_csv(rows, roster: dict[str, dict[str, str]] | None, assignment: str, 
     """Canvas import: roster order, then learners the roster lacks are an error (RosterError)."""
     by_learner = {r["learner"]: r for r in rows}
     if roster is None:
-        roster = {name: {"Student": name, "ID": "", "SIS User ID": "", "SIS Login ID": name, "Section": ""}
-                  for name in by_learner}
+        roster = {
+            name: {"Student": name, "ID": "", "SIS User ID": "", "SIS Login ID": name, "Section": ""}
+            for name in by_learner
+        }
     unknown = sorted(set(by_learner) - set(roster))
     if unknown:
-        raise RosterError(f"the roster has no row for {len(unknown)} learner(s) of the gradebook: {', '.join(unknown)}; "
-                          "add them (learner = the submission's folder or zip name)")
-    body = [[*(ids[c] for c in CANVAS),
-             _num(by_learner[name]["total"]) if name in by_learner else ""]  # empty: Canvas leaves the grade
-            for name, ids in roster.items()]
+        raise RosterError(
+            f"the roster has no row for {len(unknown)} learner(s) of the gradebook: {', '.join(unknown)}; "
+            "add them (learner = the submission's folder or zip name)"
+        )
+    body = [
+        [
+            *(ids[c] for c in CANVAS),
+            _num(by_learner[name]["total"]) if name in by_learner else "",
+        ]  # empty: Canvas leaves the grade
+        for name, ids in roster.items()
+    ]
     return to_csv(CANVAS + [assignment], [["Points Possible", "", "", "", "", _num(points)]] + body)

@@ -18,16 +18,22 @@ import click
 from grader import __version__
 from grader import curriculum as curriculum_file
 from grader.batch.learners import Learner, module_root
-from grader.integrity import suite_hash
 from grader.batch.zips import BadZip, extract
+from grader.integrity import suite_hash
 from grader.reports import json as json_report
 from grader.reports import text
 from grader.submission import Submission, SubmissionError
 
 
 def failure(learner: str, status: str) -> dict:
-    return {"learner": learner, "status": status, "report": None, "text": None,
-            "grader_version": __version__, "suite_hash": suite_hash()}
+    return {
+        "learner": learner,
+        "status": status,
+        "report": None,
+        "text": None,
+        "grader_version": __version__,
+        "suite_hash": suite_hash(),
+    }
 
 
 def grade_one(task: dict) -> dict:
@@ -63,6 +69,11 @@ def grade_one(task: dict) -> dict:
             os.chdir("/")
         report.duration = time.monotonic() - start
         numbers = {t.id: i for i, t in enumerate(cu.topics, 1)}
-        return {"learner": learner.name, "status": "graded", "report": json_report.to_dict(report),
-                "text": click.unstyle(text.grade_report(report, numbers)),
-                "grader_version": __version__, "suite_hash": suite_hash()}
+        return {
+            "learner": learner.name,
+            "status": "graded",
+            "report": json_report.to_dict(report),
+            "text": click.unstyle(text.grade_report(report, numbers)),
+            "grader_version": __version__,
+            "suite_hash": suite_hash(),
+        }

@@ -60,8 +60,10 @@ def extract(archive: Path, dest: Path, max_files: int = MAX_FILES, max_bytes: in
                     while chunk := src.read(CHUNK):
                         written += len(chunk)
                         if written > max_bytes:
-                            raise BadZip(f"{archive.name} unpacks to more than {max_bytes >> 20} MB; "
-                                         "a submission is a few Python files")
+                            raise BadZip(
+                                f"{archive.name} unpacks to more than {max_bytes >> 20} MB; "
+                                "a submission is a few Python files"
+                            )
                         out.write(chunk)
             except (zipfile.BadZipFile, RuntimeError, OSError, EOFError) as exc:  # CRC, encryption, truncation
                 raise BadZip(f"{m.filename!r} in {archive.name} cannot be read ({exc})") from None

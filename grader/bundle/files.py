@@ -22,8 +22,10 @@ def kit_root(given: Path | None) -> Path:
     root = Path(given) if given else GRADER_PACKAGE.parent
     missing = [name for name in ("pyproject.toml", "exercises", "grader") if not (root / name).exists()]
     if missing:
-        raise BundleError(f"{root} is not the kit's checkout (it lacks {', '.join(missing)}); "
-                          "pass --kit DIR, the folder holding pyproject.toml, exercises/ and grader/")
+        raise BundleError(
+            f"{root} is not the kit's checkout (it lacks {', '.join(missing)}); "
+            "pass --kit DIR, the folder holding pyproject.toml, exercises/ and grader/"
+        )
     return root
 
 
@@ -44,6 +46,11 @@ def leaks(folder: Path, kit: Path) -> list[str]:
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         rel = path.relative_to(folder).as_posix()
         data = path.read_bytes()
-        if "solutions" in path.relative_to(folder).parts or data in reference or b"[[mutant]]" in data and path.suffix == ".toml":
+        if (
+            "solutions" in path.relative_to(folder).parts
+            or data in reference
+            or b"[[mutant]]" in data
+            and path.suffix == ".toml"
+        ):
             found.append(rel)
     return found

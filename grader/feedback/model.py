@@ -41,7 +41,7 @@ class Feedback:
 
 @dataclasses.dataclass(frozen=True)
 class Frame:
-    file: str        # relative to the submission folder: "pseudoinverse.py"
+    file: str  # relative to the submission folder: "pseudoinverse.py"
     line: int
     function: str
     text: str = ""
@@ -49,8 +49,8 @@ class Frame:
 
 @dataclasses.dataclass(frozen=True)
 class Call:
-    function: str                  # "svd_2x2", or "scenario:reverse_mode.chain"
-    args: dict                     # parameter name -> value, as sent
+    function: str  # "svd_2x2", or "scenario:reverse_mode.chain"
+    args: dict  # parameter name -> value, as sent
 
     @property
     def scenario(self) -> str | None:

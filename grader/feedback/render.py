@@ -15,8 +15,9 @@ specs for what feedback needs (the rest are Python's own, e.g. ``{err:.2g}``):
 =================  ===================================================
 
 A value that spans several lines is indented under the column where it
-starts, or, when that column is far right, starts a line of its own. A failure whose params hold ``got`` and ``expected`` ends with the
-one got/expected block (``block.got_expected_*``) unless its template shows
+starts, or, when that column is far right, starts a line of its own. A
+failure whose params hold ``got`` and ``expected`` ends with the one
+got/expected block (``block.got_expected_*``) unless its template shows
 ``got`` itself; a recognised ``mistake`` ends it with ``block.likely_mistake``.
 """
 
@@ -32,8 +33,8 @@ from grader.feedback import catalog
 from grader.feedback.model import Call, Feedback, Frame
 
 DEFAULT_LANG = "en"
-WIDE_COLUMN = 40   # a multi-line value that would start right of this column goes on a line of its own ...
-HANGING = 4        # ... indented this far
+WIDE_COLUMN = 40  # a multi-line value that would start right of this column goes on a line of its own ...
+HANGING = 4  # ... indented this far
 _formatter = string.Formatter()
 
 
@@ -136,8 +137,12 @@ def _got_expected(params: dict, lang: str) -> str:
 
 def render_call(call: Call, lang: str | None = None) -> str:
     lang = language(lang)
-    args = {"function": call.function, "scenario": call.scenario or "", "names": list(call.args),
-            "assignments": fmt.assignments(call.args) if call.args else ""}
+    args = {
+        "function": call.function,
+        "scenario": call.scenario or "",
+        "names": list(call.args),
+        "assignments": fmt.assignments(call.args) if call.args else "",
+    }
     key = "block.in_scenario" if call.scenario else "block.called"
     return fill(catalog.template(key + ("_with" if call.args else ""), lang), args)
 
@@ -145,8 +150,12 @@ def render_call(call: Call, lang: str | None = None) -> str:
 def render_frames(frames: tuple[Frame, ...] | list[Frame], lang: str | None = None) -> str:
     lines = []
     for f in list(frames)[-4:]:
-        lines.append(fill(catalog.template("block.frame", language(lang)),
-                          {"file": f.file, "line": f.line, "function": f.function}))
+        lines.append(
+            fill(
+                catalog.template("block.frame", language(lang)),
+                {"file": f.file, "line": f.line, "function": f.function},
+            )
+        )
         if f.text:
             lines.append("    " + f.text)
     return "\n".join("  " + line for line in lines)
@@ -160,8 +169,9 @@ def render_output(output: str, lang: str | None = None, limit: int = 12) -> str:
     return catalog.template("block.printed", language(lang)) + "\n" + "\n".join(shown)
 
 
-def render_test(feedback: Feedback | None, call: Call | None = None, frames=(), output: str = "",
-                lang: str | None = None) -> str:
+def render_test(
+    feedback: Feedback | None, call: Call | None = None, frames=(), output: str = "", lang: str | None = None
+) -> str:
     """The whole message of one test: the failure, where in the learner's file, the call, what it printed."""
     if feedback is None:
         return ""

@@ -12,8 +12,13 @@ import json as _json
 from grader.reports import gradescope, junit, markdown
 
 NAMES = ("text", "json", "markdown", "junit", "gradescope")
-EXTENSION = {"text": ".txt", "json": ".json", "markdown": ".md", "junit": ".junit.xml",
-             "gradescope": ".gradescope.json"}
+EXTENSION = {
+    "text": ".txt",
+    "json": ".json",
+    "markdown": ".md",
+    "junit": ".junit.xml",
+    "gradescope": ".gradescope.json",
+}
 
 
 def render(kind: str, report: dict, text: str = "") -> str:

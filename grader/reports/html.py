@@ -10,8 +10,12 @@ import jinja2
 
 from grader import __version__
 
-_env = jinja2.Environment(loader=jinja2.PackageLoader("grader.reports", "templates"),
-                          autoescape=jinja2.select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
+_env = jinja2.Environment(
+    loader=jinja2.PackageLoader("grader.reports", "templates"),
+    autoescape=jinja2.select_autoescape(["html", "j2"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
 
 CHART_W, CHART_H, PAD = 720, 220, 28
 
@@ -23,12 +27,26 @@ def histogram_bars(histogram: list[tuple[str, int]]) -> list[dict]:
     bars = []
     for i, (label, n) in enumerate(histogram):
         h = (CHART_H - 2 * PAD) * n / most
-        bars.append({"x": PAD + i * width + 2, "y": CHART_H - PAD - h, "w": width - 4, "h": h, "n": n,
-                     "label": label, "cx": PAD + (i + 0.5) * width})
+        bars.append(
+            {
+                "x": PAD + i * width + 2,
+                "y": CHART_H - PAD - h,
+                "w": width - 4,
+                "h": h,
+                "n": n,
+                "label": label,
+                "cx": PAD + (i + 0.5) * width,
+            }
+        )
     return bars
 
 
 def class_report(stats, title: str = "Class report") -> str:
     return _env.get_template("class_report.html.j2").render(
-        title=title, s=stats, bars=histogram_bars(stats.histogram), chart={"w": CHART_W, "h": CHART_H, "pad": PAD},
-        version=__version__, generated=datetime.datetime.now().strftime("%Y-%m-%d %H:%M"))
+        title=title,
+        s=stats,
+        bars=histogram_bars(stats.histogram),
+        chart={"w": CHART_W, "h": CHART_H, "pad": PAD},
+        version=__version__,
+        generated=datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
+    )

@@ -21,8 +21,15 @@ SCHEMA = "grader-report/2"
 
 def _test(x: TestResult, lang: str | None) -> dict:
     data = x.feedback.plain() if x.feedback else {"code": None, "mistake": None, "params": {}}
-    return {"id": x.id, "function": x.function, "status": x.status, "points": round(x.points, 6),
-            "max_points": round(x.max_points, 6), **data, "message": x.message(lang)}
+    return {
+        "id": x.id,
+        "function": x.function,
+        "status": x.status,
+        "points": round(x.points, 6),
+        "max_points": round(x.max_points, 6),
+        **data,
+        "message": x.message(lang),
+    }
 
 
 def to_dict(report: Report, lang: str | None = None) -> dict:
@@ -39,9 +46,18 @@ def to_dict(report: Report, lang: str | None = None) -> dict:
         "suite_hash": report.suite_hash,
         "tampered": report.tampered,
         "topics": [
-            {"id": t.id, "title": t.title, "section": t.section, "score": t.score, "max_score": t.max_score,
-             "status": t.status, "message": t.message(lang), "tests": [_test(x, lang) for x in t.tests]}
-            for t in report.topics],
+            {
+                "id": t.id,
+                "title": t.title,
+                "section": t.section,
+                "score": t.score,
+                "max_score": t.max_score,
+                "status": t.status,
+                "message": t.message(lang),
+                "tests": [_test(x, lang) for x in t.tests],
+            }
+            for t in report.topics
+        ],
     }
 
 

@@ -28,19 +28,40 @@ def _first_line(text: str) -> str:
 def element(report: dict) -> ET.Element:
     tests = sum(len(t["tests"]) for t in report["topics"])
     failures = sum(_lost(x) for t in report["topics"] for x in t["tests"])
-    root = ET.Element("testsuites", name=f"grader {report['submission']}", tests=str(tests),
-                      failures=str(failures), errors="0", time=f"{report['duration']:.3f}")
+    root = ET.Element(
+        "testsuites",
+        name=f"grader {report['submission']}",
+        tests=str(tests),
+        failures=str(failures),
+        errors="0",
+        time=f"{report['duration']:.3f}",
+    )
     for t in report["topics"]:
         lost = [x for x in t["tests"] if _lost(x)]
-        suite = ET.SubElement(root, "testsuite", name=t["id"], tests=str(len(t["tests"])), failures=str(len(lost)),
-                              errors="1" if t["status"] == "error" else "0", skipped="0", time="0")
+        suite = ET.SubElement(
+            root,
+            "testsuite",
+            name=t["id"],
+            tests=str(len(t["tests"])),
+            failures=str(len(lost)),
+            errors="1" if t["status"] == "error" else "0",
+            skipped="0",
+            time="0",
+        )
         props = ET.SubElement(suite, "properties")
-        for name, value in (("title", t["title"]), ("section", t["section"]), ("status", t["status"]),
-                            ("score", _g(t["score"])), ("max_score", _g(t["max_score"])),
-                            ("seed", str(report["seed"]))):
+        for name, value in (
+            ("title", t["title"]),
+            ("section", t["section"]),
+            ("status", t["status"]),
+            ("score", _g(t["score"])),
+            ("max_score", _g(t["max_score"])),
+            ("seed", str(report["seed"])),
+        ):
             ET.SubElement(props, "property", name=name, value=value)
         for x in t["tests"]:
-            ET.SubElement(props, "property", name=f"points[{x['id']}]", value=f"{_g(x['points'])}/{_g(x['max_points'])}")
+            ET.SubElement(
+                props, "property", name=f"points[{x['id']}]", value=f"{_g(x['points'])}/{_g(x['max_points'])}"
+            )
         if t["status"] == "error":
             case = ET.SubElement(suite, "testcase", classname=t["id"], name="(topic)", time="0")
             ET.SubElement(case, "error", message=_first_line(t["message"]), type="topic_error").text = t["message"]

@@ -8,7 +8,7 @@ well before ``LIMIT`` bytes and says how many it left out.
 from __future__ import annotations
 
 LIMIT = 1 << 20
-BUDGET = LIMIT - (64 << 10)       # room for the table and the closing line
+BUDGET = LIMIT - (64 << 10)  # room for the table and the closing line
 PER_TOPIC = 3
 MESSAGE_CHARS = 2000
 ICON = {"passed": "✅", "partial": "🟡", "failed": "❌", "not_started": "⬜", "error": "❗"}
@@ -24,14 +24,23 @@ def _lost(x: dict) -> bool:
 
 def render(report: dict) -> str:
     percent = 100 * report["score"] / report["max_score"] if report["max_score"] else 0
-    head = [f"## Grade: {report['score']:g}/{report['max_score']:g} ({percent:.0f}%)", "",
-            (f"Submission `{report['submission']}`, seed {report['seed']} "
-             f"(`grader grade --seed {report['seed']}` repeats it), grader {report['grader_version']}."), "",
-            "| | topic | section | score | tests passed |", "|---|---|---|---:|---:|"]
+    head = [
+        f"## Grade: {report['score']:g}/{report['max_score']:g} ({percent:.0f}%)",
+        "",
+        (
+            f"Submission `{report['submission']}`, seed {report['seed']} "
+            f"(`grader grade --seed {report['seed']}` repeats it), grader {report['grader_version']}."
+        ),
+        "",
+        "| | topic | section | score | tests passed |",
+        "|---|---|---|---:|---:|",
+    ]
     for t in report["topics"]:
         passed = sum(not _lost(x) for x in t["tests"])
-        head.append(f"| {ICON.get(t['status'], '')} | {_cell(t['id'])} | {_cell(t['section'])} | "
-                    f"{t['score']:g}/{t['max_score']:g} | {passed}/{len(t['tests'])} |")
+        head.append(
+            f"| {ICON.get(t['status'], '')} | {_cell(t['id'])} | {_cell(t['section'])} | "
+            f"{t['score']:g}/{t['max_score']:g} | {passed}/{len(t['tests'])} |"
+        )
     body, size, left_out = [], 0, 0
     for t in report["topics"]:
         lost = [x for x in t["tests"] if _lost(x) and x["status"] != "not_implemented"]
@@ -39,8 +48,10 @@ def render(report: dict) -> str:
             lost = [{"id": "(topic)", "status": "error", "message": t["message"]}]
         for x in lost[:PER_TOPIC]:
             message = x["message"][:MESSAGE_CHARS] + ("\n…" if len(x["message"]) > MESSAGE_CHARS else "")
-            block = f"<details><summary>{t['id']} › {x['id']} — {x['status']}</summary>\n\n```\n" \
-                    f"{message.replace('```', '` ` `')}\n```\n</details>\n"
+            block = (
+                f"<details><summary>{t['id']} › {x['id']} — {x['status']}</summary>\n\n```\n"
+                f"{message.replace('```', '` ` `')}\n```\n</details>\n"
+            )
             if size + len(block.encode()) > BUDGET:
                 left_out += 1
                 continue

@@ -75,16 +75,29 @@ def grade_report(report: Report, numbers: dict[str, int], max_failures: int = 3)
     lines = [say("grading", submission=report.submission, seed=report.seed, tier=tier), *isolation_lines(report), ""]
     lines += [topic_line(t, numbers.get(t.id)) for t in report.topics]
     errors = [t for t in report.topics if t.status == "error"]
-    failures = [(t.id, x) for t in report.topics if t.status != "error"
-                for x in t.tests if x.status != "not_implemented" and not _earned(x)]
+    failures = [
+        (t.id, x)
+        for t in report.topics
+        if t.status != "error"
+        for x in t.tests
+        if x.status != "not_implemented" and not _earned(x)
+    ]
     if errors or failures:
         lines += ["", say("first_problems")]
         lines += [f"  ! {t.id}: {_indent(t.message(), '    ').lstrip()}" for t in errors]
         lines += [_failure(x, tid) for tid, x in failures[:max_failures]]
         if len(failures) > max_failures:
             lines.append("  " + say("more_problems", n=len(failures) - max_failures))
-    lines += ["", say("total", score=_points(report.score), max_score=_points(report.max_score),
-                      percent=report.percent, seed=report.seed)]
+    lines += [
+        "",
+        say(
+            "total",
+            score=_points(report.score),
+            max_score=_points(report.max_score),
+            percent=report.percent,
+            seed=report.seed,
+        ),
+    ]
     if report.score < report.max_score:
         lines.append(say("next_check"))
     return "\n".join(lines)
@@ -102,11 +115,15 @@ def check_report(report: Report, hints_left: dict[str, bool]) -> str:
             by_function[x.function].append(x)
         for function, tests in by_function.items():
             passed = sum(_earned(x) for x in tests)
-            state = say("not_started") if all(x.status == "not_implemented" for x in tests) \
+            state = (
+                say("not_started")
+                if all(x.status == "not_implemented" for x in tests)
                 else say("cases", passed=passed, total=len(tests))
+            )
             # a real failure first; a passed case whose points a scoring rule withheld only if there is none
             first = next((x for x in tests if x.status != "passed"), None) or next(
-                (x for x in tests if not _earned(x)), None)
+                (x for x in tests if not _earned(x)), None
+            )
             mark = MARK["passed"] if first is None else MARK.get(first.status, "✗")
             lines.append(f"  {mark} {function:<22} {state}")
             if first is not None and first.status != "not_implemented":
@@ -117,8 +134,13 @@ def check_report(report: Report, hints_left: dict[str, bool]) -> str:
         else:
             todo = next(f for f, tests in by_function.items() if any(not _earned(x) for x in tests))
             fresh = all(x.status == "not_implemented" for x in by_function[todo])
-            lines.append(say("next_write" if fresh else "next_fix", function=todo,
-                             path=os.path.join(report.submission, t.id + ".py")))
+            lines.append(
+                say(
+                    "next_write" if fresh else "next_fix",
+                    function=todo,
+                    path=os.path.join(report.submission, t.id + ".py"),
+                )
+            )
             if hints_left.get(t.id):
                 lines.append(say("stuck", topic=t.id))
         lines.append("")

@@ -32,15 +32,16 @@ from grader.feedback import Feedback
 from grader.outcomes import SubmissionFault, Wrong
 from grader.suites import cases, checks, oracles
 
-GRAD_TOL = 1e-5    # relative error of a gradient against central differences
-STEP = 3e-6        # of the central differences (see above)
-OUT_TOL = 1e-10    # out against the oracle, times max|out|
-FLOOR = 1e-3       # gradients below this fraction of the largest one are judged on that scale
+GRAD_TOL = 1e-5  # relative error of a gradient against central differences
+STEP = 3e-6  # of the central differences (see above)
+OUT_TOL = 1e-10  # out against the oracle, times max|out|
+FLOOR = 1e-3  # gradients below this fraction of the largest one are judged on that scale
 ORDER = ("W_O", "W_V", "W_Q", "W_K")  # backpropagation order; the input's gradient comes last
 SHOWN = ("W_Q", "W_K", "W_V", "W_O")
 
 
 # --- the oracle ------------------------------------------------------------------------
+
 
 def mm(a, b):
     return np.einsum("...ij,jk->...ik", a, b)
@@ -57,8 +58,11 @@ def attend(Q, K, V, causal, scale, *, mask="future", shift=True):
     """softmax(Q·Kᵀ·scale)·V; causal masks the future (j > i), or, as a known mistake, the past."""
     S = np.einsum("...id,...jd->...ij", Q, K) * scale
     if causal:
-        keep = np.tril(np.ones(S.shape[-2:], dtype=bool)) if mask == "future" else \
-            np.triu(np.ones(S.shape[-2:], dtype=bool))
+        keep = (
+            np.tril(np.ones(S.shape[-2:], dtype=bool))
+            if mask == "future"
+            else np.triu(np.ones(S.shape[-2:], dtype=bool))
+        )
         S = np.where(keep, S, -np.inf)
     A = oracles.softmax(S) if shift else softmax_unshifted(S)
     return np.einsum("...ij,...jd->...id", A, V), A
@@ -95,25 +99,39 @@ def gradients(G, X, W_Q, W_K, W_V, W_O, n_heads=1, causal=False, inp="H", mistak
         dA = np.einsum("...id,...jd->...ij", dC[..., v], V[..., v])
         dS = A * (1 - A) * dA if mistake == "elementwise" else A * (dA - np.sum(dA * A, axis=-1, keepdims=True))
         dQ[..., q] = np.einsum("...ij,...jd->...id", dS, K[..., q]) * scale
-        dK[..., q] = np.einsum("...ij,...jd->...id" if mistake == "dK_not_transposed" else "...ij,...id->...jd",
-                               dS, Q[..., q]) * scale
-        dV[..., v] = np.einsum("...ij,...jd->...id" if mistake == "dV_not_transposed" else "...ij,...id->...jd",
-                               A, dC[..., v])
+        dK[..., q] = (
+            np.einsum("...ij,...jd->...id" if mistake == "dK_not_transposed" else "...ij,...id->...jd", dS, Q[..., q])
+            * scale
+        )
+        dV[..., v] = np.einsum(
+            "...ij,...jd->...id" if mistake == "dV_not_transposed" else "...ij,...id->...jd", A, dC[..., v]
+        )
 
     def outer(a, b):  # Σ over batch and positions of a[t]ᵀ·b[t]
         return np.einsum("ti,tj->ij", a.reshape(-1, a.shape[-1]), b.reshape(-1, b.shape[-1]))
+
     paths = {"residual": G, "Q": mm(dQ, W_Q.T), "K": mm(dK, W_K.T), "V": mm(dV, W_V.T)}
-    return {"W_Q": outer(X, dQ), "W_K": outer(X, dK), "W_V": outer(X, dV), "W_O": outer(O, G),
-            inp: sum(paths.values()), "paths": paths, "out": mm(O, W_O) + X}
+    return {
+        "W_Q": outer(X, dQ),
+        "W_K": outer(X, dK),
+        "W_V": outer(X, dV),
+        "W_O": outer(O, G),
+        inp: sum(paths.values()),
+        "paths": paths,
+        "out": mm(O, W_O) + X,
+    }
 
 
 def central_differences(loss, inputs: dict) -> dict:
     """∂loss/∂entry for every entry of every input."""
-    return {name: oracles.central_differences(lambda v, name=name: loss(**{**inputs, name: v}), x, STEP)
-            for name, x in inputs.items()}
+    return {
+        name: oracles.central_differences(lambda v, name=name: loss(**{**inputs, name: v}), x, STEP)
+        for name, x in inputs.items()
+    }
 
 
 # --- inputs ----------------------------------------------------------------------------
+
 
 def weights(g, d, d_k, d_v, kind, n_heads=1):
     """W_Q, W_K (d, d_k), W_V (d, d_v), W_O (d_v, d), scaled so the scores are O(1)."""
@@ -193,6 +211,7 @@ def mha_case(seed, function, case):
 
 # --- judging -----------------------------------------------------------------------------
 
+
 def cache_of(result, function):
     """The cache of a forward call's (out, cache), as the backward gets it back.
 
@@ -206,9 +225,10 @@ def cache_of(result, function):
 @dataclasses.dataclass
 class Layer:
     """What the messages need to know about the layer under test."""
-    function: str    # "attention_backward" or "mha_backward"
-    inp: str         # the input's key: "H" or "X"
-    width: int       # the width of a head's queries and keys
+
+    function: str  # "attention_backward" or "mha_backward"
+    inp: str  # the input's key: "H" or "X"
+    width: int  # the width of a head's queries and keys
     width_name: str  # "d_k" or "d_h"
 
 
@@ -233,14 +253,27 @@ def gradient_names(keys) -> list:
     return [f"d{k}" for k in keys]
 
 
-MULTIPLES = {"attention.backward_missing_scale": lambda root: root, "attention.scale_twice": lambda root: 1 / root,
-             "attention.sign_flipped": lambda root: -1.0}  # mistake -> λ, from √(head width)
-WRONG_BACKWARDS = {"attention.elementwise": "elementwise", "attention.dK_not_transposed": "dK_not_transposed",
-                   "attention.dV_not_transposed": "dV_not_transposed"}  # mistake -> gradients(mistake=…)
-MISSING_PATHS = {"attention.input_without_q_path": "Q", "attention.input_without_k_path": "K",
-                 "attention.input_without_v_path": "V"}
-ADVICE = {"W_O": "attention.advice_W_O", "W_V": "attention.advice_W_V", "W_Q": "attention.advice_W_Q",
-          "W_K": "attention.advice_W_K"}
+MULTIPLES = {
+    "attention.backward_missing_scale": lambda root: root,
+    "attention.scale_twice": lambda root: 1 / root,
+    "attention.sign_flipped": lambda root: -1.0,
+}  # mistake -> λ, from √(head width)
+WRONG_BACKWARDS = {
+    "attention.elementwise": "elementwise",
+    "attention.dK_not_transposed": "dK_not_transposed",
+    "attention.dV_not_transposed": "dV_not_transposed",
+}  # mistake -> gradients(mistake=…)
+MISSING_PATHS = {
+    "attention.input_without_q_path": "Q",
+    "attention.input_without_k_path": "K",
+    "attention.input_without_v_path": "V",
+}
+ADVICE = {
+    "W_O": "attention.advice_W_O",
+    "W_V": "attention.advice_W_V",
+    "W_Q": "attention.advice_W_Q",
+    "W_K": "attention.advice_W_K",
+}
 
 
 def gradient_mistake(first, got, closed, wrong_backwards, layer) -> str | None:
@@ -248,14 +281,17 @@ def gradient_mistake(first, got, closed, wrong_backwards, layer) -> str | None:
     (``wrong_backwards``: mistake -> its closed-form gradients), then the input's missing paths."""
     lam = oracles.multiple(got, closed[first], 1e-6)
     if lam is not None:
-        return next((m for m, value in MULTIPLES.items()
-                     if np.isclose(lam, value(np.sqrt(layer.width)), rtol=1e-6)), None)
+        return next(
+            (m for m, value in MULTIPLES.items() if np.isclose(lam, value(np.sqrt(layer.width)), rtol=1e-6)), None
+        )
     allowed = 1e-8 * max(np.max(np.abs(closed[first])), 1e-300)
     near = [(m, grads[first]) for m, grads in wrong_backwards().items()]
     if first == layer.inp:
         paths, total = closed["paths"], closed[layer.inp]
-        near += [("attention.input_without_residual", total - paths["residual"]),
-                 *[(m, total - paths[p]) for m, p in MISSING_PATHS.items()]]
+        near += [
+            ("attention.input_without_residual", total - paths["residual"]),
+            *[(m, total - paths[p]) for m, p in MISSING_PATHS.items()],
+        ]
     return checks.near_miss(got, closed[first], near, allowed)
 
 
@@ -306,11 +342,31 @@ def check_gradients(grads, expected, closed, layer, source, called, *, unmasked=
         notes.append(advice(first, wrong, layer))
     g, e = got[first], expected[first]
     at = tuple(int(i) for i in np.unravel_index(int(np.argmax(np.abs(g - e))), g.shape))
-    notes.append(Feedback("attention.gradient_numbers", {"key": first, "at": at, "got": g, "expected": e,
-                                                         "got_at": float(g[at]), "expected_at": float(e[at]),
-                                                         "source": source}))
-    raise Wrong("attention.gradient", key=first, error=errors[first], allowed=GRAD_TOL, k=layer.width_name, inp=layer.inp,
-                mistake=mistake, notes=notes + called, context=False)
+    notes.append(
+        Feedback(
+            "attention.gradient_numbers",
+            {
+                "key": first,
+                "at": at,
+                "got": g,
+                "expected": e,
+                "got_at": float(g[at]),
+                "expected_at": float(e[at]),
+                "source": source,
+            },
+        )
+    )
+    raise Wrong(
+        "attention.gradient",
+        key=first,
+        error=errors[first],
+        allowed=GRAD_TOL,
+        k=layer.width_name,
+        inp=layer.inp,
+        mistake=mistake,
+        notes=notes + called,
+        context=False,
+    )
 
 
 def agrees(grads, reference, keys) -> bool:
@@ -318,11 +374,16 @@ def agrees(grads, reference, keys) -> bool:
     if not isinstance(grads, dict) or any(k not in grads for k in keys):
         return False
     floor = FLOOR * max(np.linalg.norm(reference[k]) for k in keys)
-    return all(isinstance(grads[k], np.ndarray) and grads[k].shape == reference[k].shape
-               and oracles.relative_error(grads[k], reference[k], floor) <= GRAD_TOL for k in keys)
+    return all(
+        isinstance(grads[k], np.ndarray)
+        and grads[k].shape == reference[k].shape
+        and oracles.relative_error(grads[k], reference[k], floor) <= GRAD_TOL
+        for k in keys
+    )
 
 
 # --- calls ---------------------------------------------------------------------------------
+
 
 def causal_kw(causal) -> dict:
     return {"causal": True} if causal else {}  # the non-causal cases rely on the default
@@ -330,22 +391,32 @@ def causal_kw(causal) -> dict:
 
 def out_near_misses(layer, X, W, n_heads, causal):
     """The oracle's out, and [(a known mistake, the out it gives), …]."""
+
     def run(**kw):
         return forward(X, *W, n_heads=n_heads, **{"causal": causal, **kw})
+
     expected = run()
-    near = [("attention.out_without_residual", expected - X),
-            ("attention.out_without_scale", run(scale=1.0)),
-            ("attention.out_scale_squared", run(scale=1.0 / layer.width)),
-            ("attention.softmax_without_max_shift", run(shift=False))]
+    near = [
+        ("attention.out_without_residual", expected - X),
+        ("attention.out_without_scale", run(scale=1.0)),
+        ("attention.out_scale_squared", run(scale=1.0 / layer.width)),
+        ("attention.softmax_without_max_shift", run(shift=False)),
+    ]
     if layer.inp == "X":
         d = X.shape[-1]
         every = np.arange(d).reshape(d // n_heads, n_heads).T.ravel()  # head h = columns h, h + n_heads, …
-        near += [("attention.mha_scale_full_width", run(scale=1 / np.sqrt(d))),
-                 ("attention.mha_heads_interleaved",
-                  forward(X, W[0][:, every], W[1][:, every], W[2][:, every], W[3][every], n_heads, causal))]
+        near += [
+            ("attention.mha_scale_full_width", run(scale=1 / np.sqrt(d))),
+            (
+                "attention.mha_heads_interleaved",
+                forward(X, W[0][:, every], W[1][:, every], W[2][:, every], W[3][every], n_heads, causal),
+            ),
+        ]
     if causal:
-        near += [("attention.causal_mask_missing", run(causal=False)),
-                 ("attention.causal_mask_transposed", run(mask="past"))]
+        near += [
+            ("attention.causal_mask_missing", run(causal=False)),
+            ("attention.causal_mask_transposed", run(mask="past")),
+        ]
     return expected, near
 
 
@@ -355,8 +426,11 @@ def forward_then(learner, layer, call, args, kwargs, expected, near_misses):
     try:
         return check_out(result, expected, call, layer, near_misses)
     except Wrong as wrong:
-        wrong.feedback = dataclasses.replace(wrong.feedback, notes=wrong.feedback.notes + (
-            Feedback("attention.forward_first", {"function": layer.function, "forward": call}),))
+        wrong.feedback = dataclasses.replace(
+            wrong.feedback,
+            notes=wrong.feedback.notes
+            + (Feedback("attention.forward_first", {"function": layer.function, "forward": call}),),
+        )
         raise
 
 
@@ -369,11 +443,16 @@ def layer_called(inputs, causal, G) -> list:
 
 
 def mha_called(X, params, n_heads, causal, G) -> list:
-    return [Feedback("attention.called_mha", {"causal": causal, "n_heads": n_heads, "X": np.asarray(X),
-                                              **arrays(params), "dout": np.asarray(G)})]
+    return [
+        Feedback(
+            "attention.called_mha",
+            {"causal": causal, "n_heads": n_heads, "X": np.asarray(X), **arrays(params), "dout": np.asarray(G)},
+        )
+    ]
 
 
 # --- attention_forward ---------------------------------------------------------------------
+
 
 def single(x: dict):
     """A single-head layer's Layer record, input and weights from float inputs."""
@@ -393,14 +472,21 @@ def test_attention_forward(learner, seed, case):
 
 # --- attention_backward --------------------------------------------------------------------
 
+
 @pytest.mark.function("attention_backward")
 @pytest.mark.parametrize("case", LAYER)
 def test_attention_backward(learner, seed, case):
     inputs, causal, G = layer_case(seed, "attention", case)
     x = floats(inputs)
     layer, H, W = single(x)
-    cache = forward_then(learner, layer, "attention_forward", inputs.values(), causal_kw(causal),
-                         *out_near_misses(layer, H, W, 1, causal))
+    cache = forward_then(
+        learner,
+        layer,
+        "attention_forward",
+        inputs.values(),
+        causal_kw(causal),
+        *out_near_misses(layer, H, W, 1, causal),
+    )
     grads = learner.attention_backward(G, cache)
 
     def loss(H, W_Q, W_K, W_V, W_O):
@@ -416,13 +502,20 @@ def test_attention_backward(learner, seed, case):
     def wrong_backwards():
         return {m: gradients(G, H, *W, causal=causal, mistake=v) for m, v in WRONG_BACKWARDS.items()}
 
-    check_gradients(grads, central_differences(loss, x), gradients(G, H, *W, causal=causal), layer,
-                    "central differences of L = Σ out ⊙ dout", layer_called(inputs, causal, G),
-                    unmasked=unmasked if causal else None, wrong_backwards=wrong_backwards)
+    check_gradients(
+        grads,
+        central_differences(loss, x),
+        gradients(G, H, *W, causal=causal),
+        layer,
+        "central differences of L = Σ out ⊙ dout",
+        layer_called(inputs, causal, G),
+        unmasked=unmasked if causal else None,
+        wrong_backwards=wrong_backwards,
+    )
 
 
 VECTORISED = (512, 8, 4)  # T, d, d_k = d_v of the timed layer: a T×T Jacobian per row costs T³ there
-BUDGET = 20                # times the oracle's own vectorised forward + backward, measured in this run
+BUDGET = 20  # times the oracle's own vectorised forward + backward, measured in this run
 
 
 def best_time(f, repeat) -> float:
@@ -454,17 +547,36 @@ def test_attention_backward_vectorised(learner, seed):
     grads = learner.attention_backward(G, cache)
     backward_seconds = learner.last.answer.seconds
     closed = gradients(G, H, *W)
-    check_gradients(grads, {k: closed[k] for k in (*ORDER, "H")}, closed, layer, "the closed-form backward",
-                    layer_called(x, False, G))
+    check_gradients(
+        grads,
+        {k: closed[k] for k in (*ORDER, "H")},
+        closed,
+        layer,
+        "the closed-form backward",
+        layer_called(x, False, G),
+    )
 
     oracle = best_time(lambda: gradients(G, H, *W), 5)
     transport = 3 * latency + 3 * best_time(
-        lambda: [wire.decode(wire.encode(v)[8:]) for v in (cache, (G, cache), grads)], 3)
+        lambda: [wire.decode(wire.encode(v)[8:]) for v in (cache, (G, cache), grads)], 3
+    )
     seconds, budget = forward_seconds + backward_seconds, BUDGET * oracle + transport
     if seconds > budget:
-        raise Wrong("attention.too_slow", seconds=seconds, forward=forward_seconds, backward=backward_seconds,
-                    T=T, d=d, d_k=d_k, budget=budget, times=BUDGET, oracle=oracle, transport=transport,
-                    mistake="attention.loop_over_positions", context=False)
+        raise Wrong(
+            "attention.too_slow",
+            seconds=seconds,
+            forward=forward_seconds,
+            backward=backward_seconds,
+            T=T,
+            d=d,
+            d_k=d_k,
+            budget=budget,
+            times=BUDGET,
+            oracle=oracle,
+            transport=transport,
+            mistake="attention.loop_over_positions",
+            context=False,
+        )
 
 
 LINES_T = (4, 24)  # the backward must not run more lines of the learner's file for the longer sequence
@@ -477,16 +589,27 @@ def test_attention_backward_no_loop_over_positions(learner, seed):
     for T in LINES_T:
         g = cases.rng(seed, "attention_backward", "lines", T)
         x = {"H": g.standard_normal((T, 6)), **weights(g, 6, 4, 3, "normal")}
-        lines[T] = checks.integer(learner.scenario("attention.backward_lines", *x.values(), g.standard_normal((T, 6))),
-                                  "the line count")
+        lines[T] = checks.integer(
+            learner.scenario("attention.backward_lines", *x.values(), g.standard_normal((T, 6))), "the line count"
+        )
     short, long = LINES_T
     if lines[long] - lines[short] >= long - short:  # a loop over positions runs ≥ 1 line per extra position
-        raise Wrong("attention.lines_grow", short=short, long=long, short_lines=lines[short],
-                    long_lines=lines[long], d=6, d_k=4, d_v=3, mistake="attention.loop_over_positions",
-                    context=False)
+        raise Wrong(
+            "attention.lines_grow",
+            short=short,
+            long=long,
+            short_lines=lines[short],
+            long_lines=lines[long],
+            d=6,
+            d_k=4,
+            d_v=3,
+            mistake="attention.loop_over_positions",
+            context=False,
+        )
 
 
 # --- mha_forward and mha_backward ----------------------------------------------------------
+
 
 def multi(X, params, n_heads):
     """A multi-head layer's Layer record, input and weights as floats."""
@@ -515,8 +638,11 @@ def test_mha_forward_rejects_indivisible(learner, seed, case):
     g = cases.rng(seed, "mha_forward", case)
     raised = learner.raises("mha_forward", g.standard_normal((2, 3, d)), weights(g, d, d, d, "normal"), n_heads)
     if raised != "ValueError":
-        note = Feedback("attention.returned_normally") if raised is None else \
-            Feedback("attention.raised_other", {"raised": raised})
+        note = (
+            Feedback("attention.returned_normally")
+            if raised is None
+            else Feedback("attention.raised_other", {"raised": raised})
+        )
         raise Wrong("attention.indivisible", d=d, n_heads=n_heads, width=d / n_heads, notes=[note])
 
 
@@ -525,8 +651,14 @@ def test_mha_forward_rejects_indivisible(learner, seed, case):
 def test_mha_backward(learner, seed, case):
     X, params, n_heads, causal, G = mha_case(seed, "mha", case)
     layer, Xf, W = multi(X, params, n_heads)
-    cache = forward_then(learner, layer, "mha_forward", (X, params, n_heads), causal_kw(causal),
-                         *out_near_misses(layer, Xf, W, n_heads, causal))
+    cache = forward_then(
+        learner,
+        layer,
+        "mha_forward",
+        (X, params, n_heads),
+        causal_kw(causal),
+        *out_near_misses(layer, Xf, W, n_heads, causal),
+    )
     grads = learner.mha_backward(G, cache)
 
     def loss(X, W_Q, W_K, W_V, W_O):
@@ -543,6 +675,13 @@ def test_mha_backward(learner, seed, case):
         return {m: gradients(G, Xf, *W, n_heads, causal, inp="X", mistake=v) for m, v in WRONG_BACKWARDS.items()}
 
     x = {"X": Xf, **dict(zip(SHOWN, W))}
-    check_gradients(grads, central_differences(loss, x), gradients(G, Xf, *W, n_heads, causal, inp="X"), layer,
-                    "central differences of L = Σ out ⊙ dout", mha_called(X, params, n_heads, causal, G),
-                    unmasked=unmasked if causal else None, wrong_backwards=wrong_backwards)
+    check_gradients(
+        grads,
+        central_differences(loss, x),
+        gradients(G, Xf, *W, n_heads, causal, inp="X"),
+        layer,
+        "central differences of L = Σ out ⊙ dout",
+        mha_called(X, params, n_heads, causal, G),
+        unmasked=unmasked if causal else None,
+        wrong_backwards=wrong_backwards,
+    )

@@ -22,15 +22,16 @@ from grader.outcomes import Wrong
 from grader.suites import cases, checks, oracles
 
 SIGMOID_TOL = 1e-14  # absolute: σ lies in [0, 1]
-OUT_TOL = 1e-12      # out against the oracle, absolute (out lies in (0, 1))
-LOSS_TOL = 1e-12     # mse_loss, relative to 0.5·Σ(|out| + |Y|)²
-GRAD_TOL = 1e-6      # relative error of a gradient (the differences below reach ~3e-9)
-STEP = 1e-3          # of the fourth-order central differences: truncation ~STEP⁴, rounding ~ε/STEP
-FLOOR = 1e-8         # gradients below this fraction of the largest one are judged on that scale
-KEYS = ("W", "b")    # grads[i] = (dW, db)
+OUT_TOL = 1e-12  # out against the oracle, absolute (out lies in (0, 1))
+LOSS_TOL = 1e-12  # mse_loss, relative to 0.5·Σ(|out| + |Y|)²
+GRAD_TOL = 1e-6  # relative error of a gradient (the differences below reach ~3e-9)
+STEP = 1e-3  # of the fourth-order central differences: truncation ~STEP⁴, rounding ~ε/STEP
+FLOOR = 1e-8  # gradients below this fraction of the largest one are judged on that scale
+KEYS = ("W", "b")  # grads[i] = (dW, db)
 
 
 # --- the oracle ------------------------------------------------------------------------
+
 
 def forward(params, X, *, bias=True, last_sigmoid=True, transposed=True):
     """Every activation [X, h₁, …, out]; the keywords build known mistakes."""
@@ -47,12 +48,19 @@ def loss(params, X, Y) -> float:
 
 def central_differences(params, X, Y) -> list:
     """[(dW, db), …]: ∂L/∂ every entry, by fourth-order central differences."""
+
     def moved(layer, k, q):
         pair = list(params[layer])
         pair[k] = q
-        return [*params[:layer], tuple(pair), *params[layer + 1:]]
-    return [tuple(oracles.central_differences(lambda q: loss(moved(layer, k, q), X, Y), p, STEP, order=4)
-                  for k, p in enumerate(pair)) for layer, pair in enumerate(params)]
+        return [*params[:layer], tuple(pair), *params[layer + 1 :]]
+
+    return [
+        tuple(
+            oracles.central_differences(lambda q: loss(moved(layer, k, q), X, Y), p, STEP, order=4)
+            for k, p in enumerate(pair)
+        )
+        for layer, pair in enumerate(params)
+    ]
 
 
 def closed_form(params, hs, Y, *, mistake=None, upto=-1):
@@ -62,6 +70,7 @@ def closed_form(params, hs, Y, *, mistake=None, upto=-1):
     taken as σ(h)(1 − σ(h)); "transposed": δ sent back through Wᵀ instead of W;
     "dW-transposed": dW = h_prevᵀ·δ; "own-output": dW = δᵀ·h with h the layer's output.
     """
+
     def slope(layer, h):
         if layer > upto or mistake not in ("no-derivative", "derivative-of-h"):
             return h * (1 - h)
@@ -71,6 +80,7 @@ def closed_form(params, hs, Y, *, mistake=None, upto=-1):
         if layer <= upto and mistake == "dW-transposed":
             return hs[layer].T @ delta
         return delta.T @ hs[layer + 1 if layer <= upto and mistake == "own-output" else layer]
+
     last = len(params) - 1
     delta = (hs[-1] - Y) * slope(last, hs[-1])
     grads = [None] * len(params)
@@ -78,8 +88,9 @@ def closed_form(params, hs, Y, *, mistake=None, upto=-1):
         grads[layer] = (dW(layer, delta), delta.sum(axis=0))
         if layer > 0:
             W = params[layer][0]
-            delta = (delta @ (W.T if mistake == "transposed" and layer - 1 <= upto else W)) \
-                * slope(layer - 1, hs[layer])
+            delta = (delta @ (W.T if mistake == "transposed" and layer - 1 <= upto else W)) * slope(
+                layer - 1, hs[layer]
+            )
     return grads
 
 
@@ -138,8 +149,9 @@ SIGMOID = {
 }
 OVERFLOWING = {  # mistake -> a σ whose exp overflows (right values, but numpy warns)
     "backprop.sigmoid_overflow": lambda x: 1 / (1 + np.exp(-x)),
-    "backprop.sigmoid_where_both_branches": lambda x: np.where(x >= 0, 1 / (1 + np.exp(-x)),
-                                                               np.exp(x) / (1 + np.exp(x))),
+    "backprop.sigmoid_where_both_branches": lambda x: np.where(
+        x >= 0, 1 / (1 + np.exp(-x)), np.exp(x) / (1 + np.exp(x))
+    ),
 }
 
 
@@ -155,8 +167,9 @@ def overflow_mistake(x, got) -> str | None:
 
 
 @pytest.mark.function("sigmoid")
-@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.gated) if c == "integer-zero" else c
-                                  for c in SIGMOID])  # σ(0) = 0.5 whatever the draw
+@pytest.mark.parametrize(
+    "case", [pytest.param(c, marks=pytest.mark.gated) if c == "integer-zero" else c for c in SIGMOID]
+)  # σ(0) = 0.5 whatever the draw
 def test_sigmoid(learner, seed, case):
     x = SIGMOID[case](cases.rng(seed, "sigmoid", case))
     result = learner.sigmoid(x)
@@ -165,8 +178,11 @@ def test_sigmoid(learner, seed, case):
         checks.no_warnings(learner, "sigmoid", advice="backprop.stable")
     except Wrong as wrong:
         raise wrong.naming(overflow_mistake(xf, result))
-    got = (np.asarray(checks.scalar(result, "sigmoid(x)")) if xf.ndim == 0
-           else checks.array(result, "sigmoid(x)", xf.shape))
+    got = (
+        np.asarray(checks.scalar(result, "sigmoid(x)"))
+        if xf.ndim == 0
+        else checks.array(result, "sigmoid(x)", xf.shape)
+    )
     if np.any((got < 0) | (got > 1)):
         bad = np.unravel_index(int(np.argmax(np.abs(got - 0.5))), got.shape)
         raise Wrong("backprop.sigmoid_range", x=float(xf[bad]), value=float(got[bad]))
@@ -174,6 +190,7 @@ def test_sigmoid(learner, seed, case):
 
 
 # --- mlp_forward ---------------------------------------------------------------------------
+
 
 def check_forward(result, params, X):
     """out of an mlp_forward call (float params and X) against the oracle; returns the cache.
@@ -186,9 +203,11 @@ def check_forward(result, params, X):
         checks.close(out, expected, "out", tol=OUT_TOL, code="backprop.forward_out")
     except Wrong as wrong:
         square = all(W.shape[0] == W.shape[1] for W, _ in params)
-        near = [("backprop.forward_without_bias", forward(params, X, bias=False)[-1]),
-                ("backprop.forward_last_linear", forward(params, X, last_sigmoid=False)[-1]),
-                ("backprop.forward_not_transposed", forward(params, X, transposed=False)[-1] if square else None)]
+        near = [
+            ("backprop.forward_without_bias", forward(params, X, bias=False)[-1]),
+            ("backprop.forward_last_linear", forward(params, X, last_sigmoid=False)[-1]),
+            ("backprop.forward_not_transposed", forward(params, X, transposed=False)[-1] if square else None),
+        ]
         raise wrong.naming(checks.near_miss(out, expected, [c for c in near if c[1] is not None], 1e-9))
     return cache
 
@@ -197,8 +216,7 @@ def check_forward(result, params, X):
 @pytest.mark.parametrize("case", NETWORKS)
 def test_mlp_forward(learner, seed, case):
     given_params, given_X, _ = network(seed, case)
-    check_forward(learner.mlp_forward(given_params, given_X), layers(given_params),
-                  np.asarray(given_X, dtype=float))
+    check_forward(learner.mlp_forward(given_params, given_X), layers(given_params), np.asarray(given_X, dtype=float))
 
 
 # --- mse_loss ------------------------------------------------------------------------------
@@ -214,8 +232,9 @@ MSE = {  # name -> rng -> (out, Y)
 
 
 @pytest.mark.function("mse_loss")
-@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.gated) if c == "exact" else c
-                                  for c in MSE])  # the loss of out = Y is 0
+@pytest.mark.parametrize(
+    "case", [pytest.param(c, marks=pytest.mark.gated) if c == "exact" else c for c in MSE]
+)  # the loss of out = Y is 0
 def test_mse_loss(learner, seed, case):
     given_out, given_Y = MSE[case](cases.rng(seed, "mse_loss", case))
     out, Y = np.asarray(given_out, dtype=float), np.asarray(given_Y, dtype=float)
@@ -223,22 +242,34 @@ def test_mse_loss(learner, seed, case):
     squares = ((out - Y) ** 2).ravel()
     expected = 0.5 * math.fsum(squares)
     scale = 0.5 * math.fsum(((np.abs(out) + np.abs(Y)) ** 2).ravel())
-    near = [("backprop.mse_half_mean", 0.5 * np.mean(squares)),
-            ("backprop.mse_without_half", 2 * expected),
-            ("backprop.mse_mean", np.mean(squares)),
-            ("backprop.mse_batch_mean", expected / len(out))]
+    near = [
+        ("backprop.mse_half_mean", 0.5 * np.mean(squares)),
+        ("backprop.mse_without_half", 2 * expected),
+        ("backprop.mse_mean", np.mean(squares)),
+        ("backprop.mse_batch_mean", expected / len(out)),
+    ]
     try:
-        checks.close(got, expected, "mse_loss(out, Y)", tol=LOSS_TOL, scale=scale, code="backprop.mse_loss",
-                     entries=squares.size, rows=len(out))
+        checks.close(
+            got,
+            expected,
+            "mse_loss(out, Y)",
+            tol=LOSS_TOL,
+            scale=scale,
+            code="backprop.mse_loss",
+            entries=squares.size,
+            rows=len(out),
+        )
     except Wrong as wrong:
         raise wrong.naming(checks.near_miss(got, expected, near, LOSS_TOL * scale))
 
 
 # --- mlp_backward --------------------------------------------------------------------------
 
+
 @dataclasses.dataclass
 class Net:
     """The network under test, as floats, with its activations and true gradients."""
+
     params: list
     hs: list
     Y: np.ndarray
@@ -275,15 +306,34 @@ def structure(grads, net: Net) -> list:
         dW, db = checks.array(dW, name(layer, 0)), checks.array(db, name(layer, 1))
         if dW.shape != W.shape:
             own = net.closed(mistake="own-output", upto=layer)[layer][0]
-            mistake = ("backprop.dW_transposed" if dW.shape == (d_in, d_out) else
-                       "backprop.dW_with_output" if checks.same(dW, own, 1e-9 * max(np.max(np.abs(own)), 1e-300))
-                       else None)
-            raise Wrong("backprop.dW_shape", name=name(layer, 0), layer=layer, shape=dW.shape,
-                        expected_shape=W.shape, d_out=d_out, d_in=d_in, mistake=mistake)
+            mistake = (
+                "backprop.dW_transposed"
+                if dW.shape == (d_in, d_out)
+                else "backprop.dW_with_output"
+                if checks.same(dW, own, 1e-9 * max(np.max(np.abs(own)), 1e-300))
+                else None
+            )
+            raise Wrong(
+                "backprop.dW_shape",
+                name=name(layer, 0),
+                layer=layer,
+                shape=dW.shape,
+                expected_shape=W.shape,
+                d_out=d_out,
+                d_in=d_in,
+                mistake=mistake,
+            )
         if db.shape != b.shape:
             mistake = {(1, d_out): "backprop.db_keepdims", (N, d_out): "backprop.db_per_sample"}.get(db.shape)
-            raise Wrong("backprop.db_shape", name=name(layer, 1), layer=layer, shape=db.shape,
-                        expected_shape=b.shape, d_out=d_out, mistake=mistake)
+            raise Wrong(
+                "backprop.db_shape",
+                name=name(layer, 1),
+                layer=layer,
+                shape=db.shape,
+                expected_shape=b.shape,
+                d_out=d_out,
+                mistake=mistake,
+            )
         result.append((dW, db))
     return result
 
@@ -301,16 +351,28 @@ def gradient_mistake(first, k, got, net: Net) -> str | None:
     right = net.closed()[first]
     lam = oracles.multiple(got[first][k], right[k], 1e-8)
     if lam is not None:
-        return next((m for value, m in {**MULTIPLES, 1.0 / N: "backprop.batch_mean"}.items()
-                     if np.isclose(lam, value, rtol=1e-6)), None)
-    near = [("backprop.output_without_derivative" if first == last else "backprop.hidden_without_derivative",
-             net.closed(mistake="no-derivative", upto=first)[first]),
-            ("backprop.derivative_of_activation", net.closed(mistake="derivative-of-h", upto=first)[first])]
+        return next(
+            (
+                m
+                for value, m in {**MULTIPLES, 1.0 / N: "backprop.batch_mean"}.items()
+                if np.isclose(lam, value, rtol=1e-6)
+            ),
+            None,
+        )
+    near = [
+        (
+            "backprop.output_without_derivative" if first == last else "backprop.hidden_without_derivative",
+            net.closed(mistake="no-derivative", upto=first)[first],
+        ),
+        ("backprop.derivative_of_activation", net.closed(mistake="derivative-of-h", upto=first)[first]),
+    ]
     if first < last and net.params[first + 1][0].shape[0] == net.params[first + 1][0].shape[1]:
         near.append(("backprop.propagated_through_transpose", net.closed(mistake="transposed", upto=first)[first]))
     if net.params[first][0].shape[0] == net.params[first][0].shape[1]:
-        near += [("backprop.dW_transposed", net.closed(mistake="dW-transposed", upto=first)[first]),
-                 ("backprop.dW_with_output", net.closed(mistake="own-output", upto=first)[first])]
+        near += [
+            ("backprop.dW_transposed", net.closed(mistake="dW-transposed", upto=first)[first]),
+            ("backprop.dW_with_output", net.closed(mistake="own-output", upto=first)[first]),
+        ]
     scale = max(np.max(np.abs(flat(right))), 1e-300)
     return checks.near_miss(flat(got[first]), flat(right), [(m, flat(v)) for m, v in near], 1e-9 * scale)
 
@@ -329,10 +391,14 @@ def advice(first, wrong_here, net: Net) -> Feedback:
 
 def called(given_params, given_X, given_Y) -> list:
     """Notes that end a message with both calls and their inputs, as given (arrays for display)."""
-    return [Feedback("backprop.called"),
-            *[Feedback("backprop.called_layer", {"layer": i, "W": np.asarray(W), "b": np.asarray(b)})
-              for i, (W, b) in enumerate(given_params)],
-            Feedback("backprop.called_data", {"X": np.asarray(given_X), "Y": np.asarray(given_Y)})]
+    return [
+        Feedback("backprop.called"),
+        *[
+            Feedback("backprop.called_layer", {"layer": i, "W": np.asarray(W), "b": np.asarray(b)})
+            for i, (W, b) in enumerate(given_params)
+        ],
+        Feedback("backprop.called_data", {"X": np.asarray(given_X), "Y": np.asarray(given_Y)}),
+    ]
 
 
 def check_gradients(grads, net: Net, given: list) -> None:
@@ -343,14 +409,20 @@ def check_gradients(grads, net: Net, given: list) -> None:
     got = structure(grads, net)
     expected = central_differences(net.params, X, net.Y)
     floor = FLOOR * max(np.linalg.norm(g) for pair in expected for g in pair)
-    errors = {(layer, k): oracles.relative_error(got[layer][k], expected[layer][k], floor)
-              for layer in range(last, -1, -1) for k in (0, 1)}
+    errors = {
+        (layer, k): oracles.relative_error(got[layer][k], expected[layer][k], floor)
+        for layer in range(last, -1, -1)
+        for k in (0, 1)
+    }
     wrong = [key for key, error in errors.items() if not error <= GRAD_TOL]
     if not wrong:
         return
-    if last and all(got[last - layer][k].shape == expected[layer][k].shape
-                    and oracles.relative_error(got[last - layer][k], expected[layer][k], floor) <= GRAD_TOL
-                    for layer in range(last + 1) for k in (0, 1)):
+    if last and all(
+        got[last - layer][k].shape == expected[layer][k].shape
+        and oracles.relative_error(got[last - layer][k], expected[layer][k], floor) <= GRAD_TOL
+        for layer in range(last + 1)
+        for k in (0, 1)
+    ):
         raise Wrong("backprop.gradient_order", last=last, mistake="backprop.grads_reversed")
     first, k = wrong[0]
     wrong_here = [j for j in (0, 1) if (first, j) in wrong]
@@ -368,12 +440,32 @@ def check_gradients(grads, net: Net, given: list) -> None:
         notes.append(advice(first, wrong_here, net))
     g, e = got[first][k], expected[first][k]
     at = tuple(int(i) for i in np.unravel_index(int(np.argmax(np.abs(g - e))), g.shape))
-    notes.append(Feedback("backprop.gradient_numbers", {"name": name(first, k), "at": at, "got": g, "expected": e,
-                                                         "got_at": float(g[at]), "expected_at": float(e[at])}))
+    notes.append(
+        Feedback(
+            "backprop.gradient_numbers",
+            {
+                "name": name(first, k),
+                "at": at,
+                "got": g,
+                "expected": e,
+                "got_at": float(g[at]),
+                "expected_at": float(e[at]),
+            },
+        )
+    )
     notes += given
-    raise Wrong("backprop.gradient", name=name(first, k), key=KEYS[k], layer=first,
-                shape=net.params[first][0].shape, error=errors[first, k], allowed=GRAD_TOL,
-                mistake=mistake, notes=notes, context=False)
+    raise Wrong(
+        "backprop.gradient",
+        name=name(first, k),
+        key=KEYS[k],
+        layer=first,
+        shape=net.params[first][0].shape,
+        error=errors[first, k],
+        allowed=GRAD_TOL,
+        mistake=mistake,
+        notes=notes,
+        context=False,
+    )
 
 
 @pytest.mark.function("mlp_backward")
@@ -384,8 +476,12 @@ def test_mlp_backward(learner, seed, case):
     try:
         cache = check_forward(learner.mlp_forward(given_params, given_X), params, X)
     except Wrong as wrong:
-        wrong.feedback = dataclasses.replace(wrong.feedback, notes=wrong.feedback.notes + (
-            Feedback("backprop.forward_first", {}),))
+        wrong.feedback = dataclasses.replace(
+            wrong.feedback, notes=wrong.feedback.notes + (Feedback("backprop.forward_first", {}),)
+        )
         raise
-    check_gradients(learner.mlp_backward(given_params, cache, given_Y), Net(params, forward(params, X), Y),
-                    called(given_params, given_X, given_Y))
+    check_gradients(
+        learner.mlp_backward(given_params, cache, given_Y),
+        Net(params, forward(params, X), Y),
+        called(given_params, given_X, given_Y),
+    )

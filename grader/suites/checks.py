@@ -22,10 +22,14 @@ def values(result, names: tuple[str, ...], function: str) -> tuple:
     """Unpack a returned tuple of ``len(names)`` values."""
     if not isinstance(result, (tuple, list)) or len(result) != len(names):
         if isinstance(result, (tuple, list)):
-            raise Wrong("check.count", function=function, expected=len(names), names=list(names),
-                        got_count=len(result))
-        raise Wrong("check.not_a_sequence", function=function, expected=len(names), names=list(names),
-                    type=type(result).__name__)
+            raise Wrong("check.count", function=function, expected=len(names), names=list(names), got_count=len(result))
+        raise Wrong(
+            "check.not_a_sequence",
+            function=function,
+            expected=len(names),
+            names=list(names),
+            type=type(result).__name__,
+        )
     return tuple(result)
 
 
@@ -58,8 +62,12 @@ def integer(x, name: str) -> int:
     if isinstance(x, np.ndarray) and x.ndim == 0 and x.dtype.kind in "iu":
         x = x.item()
     if isinstance(x, bool) or not isinstance(x, int):
-        raise Wrong("check.not_int_float" if isinstance(x, float) else "check.not_int", name=name,
-                    type=type(x).__name__, value=x)
+        raise Wrong(
+            "check.not_int_float" if isinstance(x, float) else "check.not_int",
+            name=name,
+            type=type(x).__name__,
+            value=x,
+        )
     return x
 
 
@@ -71,8 +79,17 @@ def boolean(x, name: str) -> bool:
     return x
 
 
-def close(actual, expected, name: str, *, tol: float, scale: float = 1.0, code: str = "check.close",
-          mistake: str | None = None, **params) -> None:
+def close(
+    actual,
+    expected,
+    name: str,
+    *,
+    tol: float,
+    scale: float = 1.0,
+    code: str = "check.close",
+    mistake: str | None = None,
+    **params,
+) -> None:
     """max|actual − expected| ≤ tol·scale, else ``Wrong(code)`` pointing at the worst entry.
 
     Infinite and NaN expectations are explicit: where the right answer is ±inf
@@ -87,8 +104,15 @@ def close(actual, expected, name: str, *, tol: float, scale: float = 1.0, code: 
     mismatch = special & ~((actual == expected) | (np.isnan(actual) & np.isnan(expected)))
     if np.any(mismatch):
         at = tuple(int(i) for i in np.argwhere(mismatch)[0])
-        raise Wrong("check.finite_expected_infinite", name=name, at=at, got_bad=float(actual[at]),
-                    expected_bad=float(expected[at]), mistake=mistake, **params)
+        raise Wrong(
+            "check.finite_expected_infinite",
+            name=name,
+            at=at,
+            got_bad=float(actual[at]),
+            expected_bad=float(expected[at]),
+            mistake=mistake,
+            **params,
+        )
     with np.errstate(invalid="ignore", over="ignore"):
         err = np.where(special, 0.0, np.abs(actual - expected))
     err = np.where(np.isnan(err), np.inf, err)
@@ -98,8 +122,12 @@ def close(actual, expected, name: str, *, tol: float, scale: float = 1.0, code: 
     data = dict(name=name, got=actual, expected=expected, error=worst, allowed=allowed, **params)
     if actual.ndim:
         at = tuple(int(i) for i in np.unravel_index(int(np.argmax(err)), err.shape))
-        data.update(at=at, got_at=float(actual[at]), expected_at=float(expected[at]),
-                    indexed=f"({name})" if " " in name else name)
+        data.update(
+            at=at,
+            got_at=float(actual[at]),
+            expected_at=float(expected[at]),
+            indexed=f"({name})" if " " in name else name,
+        )
     else:
         data.update(got=float(actual), expected=float(expected))
     raise Wrong(code, mistake=mistake, **data)
@@ -137,8 +165,13 @@ def no_warnings(learner, name: str, advice: str | None = None, category: str = "
     raised = list(dict.fromkeys(w for w in learner.last.answer.warnings if w.startswith(category)))
     if raised:
         listed = "\n".join(f"  {w}" for w in raised[:5]) + (f"\n  … (+{len(raised) - 5})" if len(raised) > 5 else "")
-        raise Wrong("check.warnings", name=name, count=len(raised), listed=listed,
-                    notes=[Feedback(advice, {})] if advice else ())
+        raise Wrong(
+            "check.warnings",
+            name=name,
+            count=len(raised),
+            listed=listed,
+            notes=[Feedback(advice, {})] if advice else (),
+        )
 
 
 def same(a, b, allowed: float) -> bool:
@@ -152,8 +185,14 @@ def near_miss(got, expected, candidates, allowed: float) -> str | None:
     ``got`` matches and the right answer does not, or None. Candidates are what each near-miss
     would have returned on the same input; ``Wrong(...).naming(near_miss(...))`` attaches it."""
     try:
-        return next((mistake for mistake, value in candidates
-                     if same(got, value, allowed) and not same(expected, value, allowed)), None)
+        return next(
+            (
+                mistake
+                for mistake, value in candidates
+                if same(got, value, allowed) and not same(expected, value, allowed)
+            ),
+            None,
+        )
     except (TypeError, ValueError):
         return None
 
@@ -169,16 +208,27 @@ def first_wrong(items, *, code: str = "check.first_wrong", mistake: str | None =
         return
     name, got, expected, allowed = next(item for item in items if item[0] == wrong[0])
     try:
-        close(got, expected, name, tol=allowed, code=code, mistake=mistake, first=name,
-              order=[item[0] for item in items], **params)
+        close(
+            got,
+            expected,
+            name,
+            tol=allowed,
+            code=code,
+            mistake=mistake,
+            first=name,
+            order=[item[0] for item in items],
+            **params,
+        )
     except Wrong as exc:
         if len(wrong) > 1:
-            exc.feedback = dataclasses.replace(exc.feedback, notes=exc.feedback.notes + (
-                Feedback("check.also_wrong", {"names": wrong[1:]}),))
+            exc.feedback = dataclasses.replace(
+                exc.feedback, notes=exc.feedback.notes + (Feedback("check.also_wrong", {"names": wrong[1:]}),)
+            )
         raise
 
 
 # --- near misses whose answers hold inf or NaN (added for softmax and attention) ---------------
+
 
 def same_special(a, b, allowed: float) -> bool:
     """Like ``same``, but ±inf and NaN count as equal to themselves: an overflowing near miss
@@ -198,5 +248,11 @@ def same_special(a, b, allowed: float) -> bool:
 
 def near_miss_special(got, expected, candidates, allowed: float) -> str | None:
     """``near_miss`` compared with ``same_special``; a candidate may be None (not applicable here)."""
-    return next((mistake for mistake, value in candidates if value is not None
-                 and same_special(got, value, allowed) and not same_special(expected, value, allowed)), None)
+    return next(
+        (
+            mistake
+            for mistake, value in candidates
+            if value is not None and same_special(got, value, allowed) and not same_special(expected, value, allowed)
+        ),
+        None,
+    )

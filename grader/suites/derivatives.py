@@ -67,6 +67,7 @@ def dtype_mistake(wrong: Wrong, x) -> str | None:
 
 # --- the smooth scalar test function -----------------------------------------------
 
+
 def smooth_case(g, shape, *, curvature=(0.5, 3.0), c=1.0, d=0.3, x=None):
     """Parameters (A, m, c, d), |eigenvalues of A| in ``curvature``, and a point x (random unless given)."""
     n = math.prod(shape)
@@ -80,15 +81,14 @@ def smooth_central(p, x, h) -> np.ndarray:
     """The two-point central difference of the smooth f, in real arithmetic, for step h."""
     x = np.asarray(x, dtype=float)
     r = (x - p["m"]).ravel()
-    return ((p["A"] @ r).reshape(x.shape) + p["c"] * np.cos(x) * (math.sin(h) / h)
-            + p["d"] * (3 * x ** 2 + h ** 2))
+    return (p["A"] @ r).reshape(x.shape) + p["c"] * np.cos(x) * (math.sin(h) / h) + p["d"] * (3 * x**2 + h**2)
 
 
 def smooth_size(p, x) -> float:
     """Σ of the magnitudes of f's terms: the size rounding errors in f(x) scale with."""
     x = np.asarray(x, dtype=float)
     r = np.abs(x - p["m"]).ravel()
-    return float(0.5 * r @ np.abs(p["A"]) @ r + np.sum(np.abs(p["c"])) + np.sum(np.abs(p["d"] * x ** 3)))
+    return float(0.5 * r @ np.abs(p["A"]) @ r + np.sum(np.abs(p["c"])) + np.sum(np.abs(p["d"] * x**3)))
 
 
 def one_sided(f, x, h) -> np.ndarray:
@@ -111,7 +111,7 @@ def away_from_rounding(g, shape, eps) -> np.ndarray:
     """
     x = g.choice([-1, 1], 100 * math.prod(shape)) * eps * 10 ** g.uniform(-1, 1, 100 * math.prod(shape))
     moved = ((x + eps) - eps != x) & (((x + eps) - 2 * eps) + eps != x)
-    return x[moved][:math.prod(shape)].reshape(shape)
+    return x[moved][: math.prod(shape)].reshape(shape)
 
 
 def _stiff(g):
@@ -170,9 +170,9 @@ def test_numerical_gradient(learner, seed, case):
 
 # --- numerical_jacobian ------------------------------------------------------------------
 
+
 def field_case(g, m, n, *, freq=1.0, c=1.0, x=None):
-    params = {"M": g.standard_normal((m, n)), "c": c * g.standard_normal(m),
-              "B": freq * g.standard_normal((m, n))}
+    params = {"M": g.standard_normal((m, n)), "c": c * g.standard_normal(m), "B": freq * g.standard_normal((m, n))}
     return params, (g.standard_normal(n) if x is None else x)
 
 
@@ -210,10 +210,12 @@ def test_numerical_jacobian(learner, seed, case):
         expected, at_default = field_central(p, xf, h), field_central(p, xf, DEFAULT_EPS)
         size = np.max(np.abs(p["M"]) @ np.abs(xf) + np.abs(p["c"]))
     allowed = 1e-7 * max(np.max(np.abs(expected)), size)
-    near_misses = [("derivatives.jacobian_transposed", expected.T),
-                   ("derivatives.forward_differences", one_sided(f, xf, h)),
-                   ("derivatives.divisor_not_distance", 2 * expected),
-                   ("derivatives.ignores_eps", at_default)]
+    near_misses = [
+        ("derivatives.jacobian_transposed", expected.T),
+        ("derivatives.forward_differences", one_sided(f, xf, h)),
+        ("derivatives.divisor_not_distance", 2 * expected),
+        ("derivatives.ignores_eps", at_default),
+    ]
     with handed(note, "derivatives.perturbs_caller_x"):
         raw = learner.numerical_jacobian(ref, x, **options)
         try:
@@ -225,29 +227,31 @@ def test_numerical_jacobian(learner, seed, case):
 
 # --- numerical_hessian -------------------------------------------------------------------
 
+
 def _rosen_hessian(x) -> np.ndarray:
     x0, x1 = x
-    return np.array([[2 - 400 * (x1 - x0 ** 2) + 800 * x0 ** 2, -400 * x0], [-400 * x0, 200.0]])
+    return np.array([[2 - 400 * (x1 - x0**2) + 800 * x0**2, -400 * x0], [-400 * x0, 200.0]])
 
 
 def _rosen_size(x) -> float:
     """The size of the terms of f(x): what its rounding errors scale with (likewise below)."""
     x0, x1 = np.abs(x)
-    return (1 + x0) ** 2 + 100 * (x1 + x0 ** 2) ** 2
+    return (1 + x0) ** 2 + 100 * (x1 + x0**2) ** 2
 
 
 def _rosen_grad_size(x) -> float:
     x0, x1 = np.abs(x)
-    return 2 * (1 + x0) + 400 * (1 + x0) * (x1 + x0 ** 2)
+    return 2 * (1 + x0) + 400 * (1 + x0) * (x1 + x0**2)
 
 
 def _rosen_hessian_size(x) -> float:
     x0, x1 = np.abs(x)
-    return 202 + 400 * (x0 + x1) + 1200 * x0 ** 2
+    return 202 + 400 * (x0 + x1) + 1200 * x0**2
 
 
 def hessian_forward_of_gradient(f, x, eps) -> np.ndarray:
     """The near-miss (∇f(x + eps·eⱼ) − ∇f(x))/eps column by column, symmetrised."""
+
     def gradient(y):
         return oracles.central_differences(f, y, eps)
 
@@ -288,12 +292,27 @@ def test_numerical_hessian(learner, seed, case):
             raise wrong.naming(dtype_mistake(wrong, x))
         if not np.array_equal(H, H.T):
             i, j = (int(k) for k in np.unravel_index(np.argmax(np.abs(H - H.T)), H.shape))
-            raise Wrong("derivatives.hessian_symmetric", i=i, j=j, h_ij=float(H[i, j]), h_ji=float(H[j, i]),
-                        gap=abs(float(H[i, j] - H[j, i])), mistake="derivatives.hessian_not_symmetrised")
-        near_misses = [("derivatives.hessian_mixed_divisor", 4 * expected),
-                       ("derivatives.hessian_forward_gradient", hessian_forward_of_gradient(f, xf, 1e-4))]
-        checks.close(H, expected, "H", tol=allowed, code="derivatives.hessian",
-                     mistake=checks.near_miss(H, expected, near_misses, allowed))
+            raise Wrong(
+                "derivatives.hessian_symmetric",
+                i=i,
+                j=j,
+                h_ij=float(H[i, j]),
+                h_ji=float(H[j, i]),
+                gap=abs(float(H[i, j] - H[j, i])),
+                mistake="derivatives.hessian_not_symmetrised",
+            )
+        near_misses = [
+            ("derivatives.hessian_mixed_divisor", 4 * expected),
+            ("derivatives.hessian_forward_gradient", hessian_forward_of_gradient(f, xf, 1e-4)),
+        ]
+        checks.close(
+            H,
+            expected,
+            "H",
+            tol=allowed,
+            code="derivatives.hessian",
+            mistake=checks.near_miss(H, expected, near_misses, allowed),
+        )
 
 
 # --- rel_error -----------------------------------------------------------------------
@@ -327,8 +346,9 @@ def rel_error_mistake(got: float, a, b, expected: float, allowed: float) -> str 
 
 
 @pytest.mark.function("rel_error")
-@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.gated) if c in REL_ERROR_GATED else c
-                                  for c in REL_ERROR])
+@pytest.mark.parametrize(
+    "case", [pytest.param(c, marks=pytest.mark.gated) if c in REL_ERROR_GATED else c for c in REL_ERROR]
+)
 def test_rel_error(learner, seed, case):
     a, b = REL_ERROR[case](cases.rng(seed, "rel_error", case))
     af, bf = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
@@ -337,8 +357,15 @@ def test_rel_error(learner, seed, case):
     expected = float(np.max(ratios))
     allowed = 1e-12 * max(expected, 1e-300)
     where = tuple(int(i) for i in np.unravel_index(np.argmax(ratios), ratios.shape))
-    checks.close(got, expected, "rel_error(a, b)", tol=allowed, code="derivatives.rel_error", where=where,
-                 mistake=rel_error_mistake(got, af, bf, expected, allowed))
+    checks.close(
+        got,
+        expected,
+        "rel_error(a, b)",
+        tol=allowed,
+        code="derivatives.rel_error",
+        where=where,
+        mistake=rel_error_mistake(got, af, bf, expected, allowed),
+    )
 
 
 # --- rosenbrock, its gradient and Hessian --------------------------------------------
@@ -381,8 +408,9 @@ def test_rosenbrock(learner, seed, case):
     for x in points(seed, "rosenbrock", case):
         got = checks.scalar(learner.rosenbrock(x), "rosenbrock(x)")
         xf = np.asarray(x, dtype=float)
-        checks.close(got, rosen_value(xf), "rosenbrock(x)", tol=1e-13, scale=_rosen_size(xf),
-                     code="derivatives.rosenbrock")
+        checks.close(
+            got, rosen_value(xf), "rosenbrock(x)", tol=1e-13, scale=_rosen_size(xf), code="derivatives.rosenbrock"
+        )
 
 
 @pytest.mark.function("rosenbrock_grad")
@@ -394,10 +422,19 @@ def test_rosenbrock_grad(learner, seed, case):
         expected = rosen_gradient(xf)
         x0, x1 = xf
         allowed = 1e-13 * _rosen_grad_size(xf)
-        near_misses = [("derivatives.rosenbrock_inner_sign", expected + [4 * (1 - x0), 0.0]),
-                       ("derivatives.rosenbrock_chain_factor", [-2 * (1 - x0) + 200 * (x1 - x0 ** 2), expected[1]])]
-        checks.close(got, expected, "grad", tol=allowed, code="derivatives.rosenbrock_grad",
-                     central=central_2d(rosen_value, xf), mistake=checks.near_miss(got, expected, near_misses, allowed))
+        near_misses = [
+            ("derivatives.rosenbrock_inner_sign", expected + [4 * (1 - x0), 0.0]),
+            ("derivatives.rosenbrock_chain_factor", [-2 * (1 - x0) + 200 * (x1 - x0**2), expected[1]]),
+        ]
+        checks.close(
+            got,
+            expected,
+            "grad",
+            tol=allowed,
+            code="derivatives.rosenbrock_grad",
+            central=central_2d(rosen_value, xf),
+            mistake=checks.near_miss(got, expected, near_misses, allowed),
+        )
 
 
 @pytest.mark.function("rosenbrock_hessian")
@@ -409,13 +446,23 @@ def test_rosenbrock_hessian(learner, seed, case):
         expected = _rosen_hessian(xf)
         allowed = 1e-13 * _rosen_hessian_size(xf)
         central = np.column_stack([central_2d(lambda y: rosen_gradient(y)[i], xf) for i in range(2)])
-        near_misses = [("derivatives.rosenbrock_product_rule", expected - [[800 * xf[0] ** 2, 0], [0, 0]]),
-                       ("derivatives.rosenbrock_hessian_transposed_rows", expected[::-1, ::-1])]
-        checks.close(got, expected, "H", tol=allowed, code="derivatives.rosenbrock_hessian", central=central,
-                     mistake=checks.near_miss(got, expected, near_misses, allowed))
+        near_misses = [
+            ("derivatives.rosenbrock_product_rule", expected - [[800 * xf[0] ** 2, 0], [0, 0]]),
+            ("derivatives.rosenbrock_hessian_transposed_rows", expected[::-1, ::-1]),
+        ]
+        checks.close(
+            got,
+            expected,
+            "H",
+            tol=allowed,
+            code="derivatives.rosenbrock_hessian",
+            central=central,
+            mistake=checks.near_miss(got, expected, near_misses, allowed),
+        )
 
 
 # --- newton_minimize -------------------------------------------------------------------
+
 
 def cycle_grad(x):
     return np.sign(x) * np.sqrt(np.abs(x))
@@ -471,8 +518,12 @@ def _near_minimum(g):
 
 
 NEWTON = {
-    "lecture-quadratic": lambda g: ("quadratic", {"A": np.array([[2.0, 2.0], [2.0, 6.0]]), "m": np.zeros(2)},
-                                    [5, 3], {}),
+    "lecture-quadratic": lambda g: (
+        "quadratic",
+        {"A": np.array([[2.0, 2.0], [2.0, 6.0]]), "m": np.zeros(2)},
+        [5, 3],
+        {},
+    ),
     "quadratic-one-step": lambda g: _quadratic(g, [0.5, 1.5, 4.0, 2.0]),
     "saddle-one-step": lambda g: _quadratic(g, [-2.0, 1.0, 3.0]),
     "never-converges": lambda g: _cycle(g),
@@ -490,20 +541,37 @@ NEWTON_GATED = {"already-at-minimum", "within-tol"}  # no step at all: the answe
 def newton_problem(kind, p):
     """(grad ref, hess ref, grad, hess, the note that spells them out) of a Newton case."""
     if kind == "quadratic":
-        return (FnRef("derivatives.shifted_linear", p["A"], p["m"]), FnRef("derivatives.constant", p["A"]),
-                lambda x: p["A"] @ (x - p["m"]), lambda x: p["A"], Feedback("derivatives.f_quadratic", dict(p)))
+        return (
+            FnRef("derivatives.shifted_linear", p["A"], p["m"]),
+            FnRef("derivatives.constant", p["A"]),
+            lambda x: p["A"] @ (x - p["m"]),
+            lambda x: p["A"],
+            Feedback("derivatives.f_quadratic", dict(p)),
+        )
     if kind == "cycle":
-        return (FnRef("derivatives.cycle_grad"), FnRef("derivatives.cycle_hess"), cycle_grad, cycle_hess,
-                Feedback("derivatives.f_cycle"))
-    return (FnRef("derivatives.rosen_grad"), FnRef("derivatives.rosen_hess"), rosen_gradient, _rosen_hessian,
-            Feedback("derivatives.f_rosenbrock"))
+        return (
+            FnRef("derivatives.cycle_grad"),
+            FnRef("derivatives.cycle_hess"),
+            cycle_grad,
+            cycle_hess,
+            Feedback("derivatives.f_cycle"),
+        )
+    return (
+        FnRef("derivatives.rosen_grad"),
+        FnRef("derivatives.rosen_hess"),
+        rosen_gradient,
+        _rosen_hessian,
+        Feedback("derivatives.f_rosenbrock"),
+    )
 
 
 def newton_near_misses(grad, hess, x0, tol, max_iter, path):
     """(mistake, x, n_iter, hess calls) that each known near-miss returns on this problem."""
     out = []
-    variants = [("derivatives.newton_step_sign", {"sign": +1.0}),
-                ("derivatives.newton_step_before_check", {"check_x0": False})]
+    variants = [
+        ("derivatives.newton_step_sign", {"sign": +1.0}),
+        ("derivatives.newton_step_before_check", {"check_x0": False}),
+    ]
     if max_iter != 50:  # range(50) for the loop, max_iter still returned when it does not converge
         variants.append(("derivatives.newton_ignores_max_iter", {"max_iter": 50}))
     for mistake, variant in variants:
@@ -540,13 +608,13 @@ def check_newton(result, path, norms, hess_calls, tol, max_iter, near_misses):
         raise Wrong("derivatives.newton_steps_max_iter", max_iter=max_iter, **trace)
     if not steps <= hess_calls <= steps + 1:
         raise Wrong("derivatives.newton_hess_calls", calls=hess_calls, n_iter=n_iter, mistake=mistake)
-    checks.close(x, path[-1], "x", tol=1e-8, scale=scale, code="derivatives.newton_iterate", steps=steps,
-                 mistake=mistake)
+    checks.close(
+        x, path[-1], "x", tol=1e-8, scale=scale, code="derivatives.newton_iterate", steps=steps, mistake=mistake
+    )
 
 
 @pytest.mark.function("newton_minimize")
-@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.gated) if c in NEWTON_GATED else c
-                                  for c in NEWTON])
+@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.gated) if c in NEWTON_GATED else c for c in NEWTON])
 def test_newton_minimize(learner, seed, case):
     kind, p, x0, options = NEWTON[case](cases.rng(seed, "newton_minimize", case))
     grad_ref, hess_ref, grad, hess, note = newton_problem(kind, p)
@@ -608,8 +676,10 @@ def test_classify_critical_point(learner, seed, case):
     if got != expected:
         lam = np.linalg.eigvalsh(np.asarray(H, dtype=float))
         tol = options.get("tol", 1e-10)
-        near_misses = [("derivatives.classify_ignores_tol", classify(lam, 0.0)),
-                       ("derivatives.classify_semidefinite_as_minimum", classify(lam, tol, semidefinite=True)),
-                       ("derivatives.classify_min_max_swapped", SWAPPED.get(expected, expected))]
+        near_misses = [
+            ("derivatives.classify_ignores_tol", classify(lam, 0.0)),
+            ("derivatives.classify_semidefinite_as_minimum", classify(lam, tol, semidefinite=True)),
+            ("derivatives.classify_min_max_swapped", SWAPPED.get(expected, expected)),
+        ]
         mistake = next((m for m, label in near_misses if label == got != expected), None)
         raise Wrong("derivatives.classify", answer=got, label=expected, eigenvalues=lam, tol=tol, mistake=mistake)

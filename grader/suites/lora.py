@@ -60,6 +60,7 @@ LAYERS = {
 
 # --- lora_forward ------------------------------------------------------------------
 
+
 @pytest.mark.function("lora_forward")
 @pytest.mark.parametrize("case", LAYERS)
 def test_lora_forward(learner, seed, case):
@@ -70,18 +71,24 @@ def test_lora_forward(learner, seed, case):
     got = checks.array(learner.lora_forward(x, W, A, B, alpha), "y", expected.shape)
     frozen, adapter = xf @ Wf.T, xf @ Af.T @ Bf.T
     scale = max(float(np.max(np.abs(forward(*map(np.abs, (xf, Wf, Af, Bf)), abs(alpha))))), 1e-300)
-    mistake = checks.near_miss(got, expected, [
-        ("lora.forward_scale_missing", frozen + adapter),
-        ("lora.forward_scale_alpha", frozen + alpha * adapter),
-        ("lora.forward_scale_alpha_times_r", frozen + alpha * r * adapter),
-        ("lora.forward_scale_inverted", frozen + r / alpha * adapter),
-        ("lora.forward_frozen_missing", alpha / r * adapter),
-        ("lora.forward_adapter_missing", frozen),
-    ], 1e-12 * scale)
+    mistake = checks.near_miss(
+        got,
+        expected,
+        [
+            ("lora.forward_scale_missing", frozen + adapter),
+            ("lora.forward_scale_alpha", frozen + alpha * adapter),
+            ("lora.forward_scale_alpha_times_r", frozen + alpha * r * adapter),
+            ("lora.forward_scale_inverted", frozen + r / alpha * adapter),
+            ("lora.forward_frozen_missing", alpha / r * adapter),
+            ("lora.forward_adapter_missing", frozen),
+        ],
+        1e-12 * scale,
+    )
     checks.close(got, expected, "y", tol=1e-12, scale=scale, code="lora.forward", mistake=mistake, alpha=alpha, r=r)
 
 
 # --- lora_backward -----------------------------------------------------------------
+
 
 def numerical_gradients(dy, x, W, A, B, alpha, h=1e-3) -> dict:
     """Central differences of L = Σ forward(x, W, A, B, alpha) ⊙ dy in A, B and x."""
@@ -90,22 +97,34 @@ def numerical_gradients(dy, x, W, A, B, alpha, h=1e-3) -> dict:
     def loss(name, value):
         moved = {**args, name: value}
         return np.sum(forward(moved["x"], W, moved["A"], moved["B"], alpha) * dy)
-    return {name: oracles.central_differences(lambda v, name=name: loss(name, v), value, h)
-            for name, value in args.items()}
+
+    return {
+        name: oracles.central_differences(lambda v, name=name: loss(name, v), value, h) for name, value in args.items()
+    }
 
 
 def gradient_array(value, key, shape) -> np.ndarray:
     name = f'lora_backward(...)["{key}"]'
     if isinstance(value, np.ndarray) and value.ndim == 2 and value.shape == shape[::-1] != shape:
-        raise Wrong("check.shape", name=name, shape=value.shape, expected_shape=shape,
-                    mistake="lora.gradient_transposed", key=key)
+        raise Wrong(
+            "check.shape",
+            name=name,
+            shape=value.shape,
+            expected_shape=shape,
+            mistake="lora.gradient_transposed",
+            key=key,
+        )
     return checks.array(value, name, shape)
 
 
 def backward_mistake(key, got, expected, frozen_path, c, r, allowed) -> str | None:
     """The known mistake that the first wrong gradient fits."""
-    scalings = [("lora.backward_scale_missing", 1 / c), ("lora.backward_scale_alpha", r),
-                ("lora.backward_scale_alpha_times_r", r * r), ("lora.backward_scale_twice", c)]
+    scalings = [
+        ("lora.backward_scale_missing", 1 / c),
+        ("lora.backward_scale_alpha", r),
+        ("lora.backward_scale_alpha_times_r", r * r),
+        ("lora.backward_scale_twice", c),
+    ]
     if key == "x":
         adapter_path = expected - frozen_path
         candidates = [("lora.dx_without_frozen_path", adapter_path), ("lora.dx_without_adapter_path", frozen_path)]
@@ -131,8 +150,14 @@ def test_lora_backward(learner, seed, case):
         return
     key = wrong[0]
     mistake = backward_mistake(key, got[key], expected[key], dy @ Wf, alpha / r, r, allowed)
-    checks.first_wrong([("d" + k, got[k], expected[k], allowed) for k in "ABx"], code="lora.backward",
-                       mistake=mistake, key=key, alpha=alpha, r=r)
+    checks.first_wrong(
+        [("d" + k, got[k], expected[k], allowed) for k in "ABx"],
+        code="lora.backward",
+        mistake=mistake,
+        key=key,
+        alpha=alpha,
+        r=r,
+    )
 
 
 @pytest.mark.function("lora_backward")
@@ -143,11 +168,14 @@ def test_lora_backward_W_frozen(learner, seed):
     got = checks.mapping(learner.lora_backward(dy, x, W, A, B, alpha), ("A", "B", "x"), "lora_backward")
     if "W" in got:
         dW = dy.T @ np.asarray(x, dtype=float)
-        raise Wrong("lora.w_frozen", mistake="lora.w_gradient_returned" if checks.same(got["W"], dW, 1e-8 * np.max(
-            np.abs(dW))) else None)
+        raise Wrong(
+            "lora.w_frozen",
+            mistake="lora.w_gradient_returned" if checks.same(got["W"], dW, 1e-8 * np.max(np.abs(dW))) else None,
+        )
 
 
 # --- lora_from_delta ---------------------------------------------------------------
+
 
 def spread(g, m, n, low=0.05) -> np.ndarray:
     """m×n with singular values from σ₁ down to σ₁·low, geometrically spaced (so every gap is clear)."""
@@ -192,8 +220,14 @@ def learner_factors(learner, seed, case):
     d_out, d_in = D.shape
     A, B = checks.values(learner.lora_from_delta(delta, r), ("A", "B"), "lora_from_delta")
     if isinstance(A, np.ndarray) and isinstance(B, np.ndarray) and A.shape == (d_out, r) and B.shape == (r, d_in):
-        raise Wrong("lora.factor_shapes", shape_A=A.shape, shape_B=B.shape, expected_A=(r, d_in),
-                    expected_B=(d_out, r), mistake="lora.factors_swapped")
+        raise Wrong(
+            "lora.factor_shapes",
+            shape_A=A.shape,
+            shape_B=B.shape,
+            expected_A=(r, d_in),
+            expected_B=(d_out, r),
+            mistake="lora.factors_swapped",
+        )
     A, B = checks.array(A, "A", (r, d_in)), checks.array(B, "B", (d_out, r))
     return D, r, np.linalg.svd(D, compute_uv=False), A, B
 
@@ -206,12 +240,17 @@ def test_lora_from_delta_product(learner, seed, case):
     Ur, sr, Vr = U[:, :r], s[:r], Vt[:r]
     expected = (Ur * sr) @ Vr
     got = B @ A
-    mistake = checks.near_miss(got, expected, [
-        ("lora.sqrt_sigma_in_one_factor", (Ur * np.sqrt(sr)) @ Vr),
-        ("lora.sigma_missing", Ur @ Vr),
-        ("lora.sigma_squared", (Ur * sr ** 2) @ Vr),
-        ("lora.smallest_triplets", (U[:, -r:] * s[-r:]) @ Vt[-r:]),
-    ], 1e-9 * s[0])
+    mistake = checks.near_miss(
+        got,
+        expected,
+        [
+            ("lora.sqrt_sigma_in_one_factor", (Ur * np.sqrt(sr)) @ Vr),
+            ("lora.sigma_missing", Ur @ Vr),
+            ("lora.sigma_squared", (Ur * sr**2) @ Vr),
+            ("lora.smallest_triplets", (U[:, -r:] * s[-r:]) @ Vt[-r:]),
+        ],
+        1e-9 * s[0],
+    )
     checks.close(got, expected, "B @ A", tol=1e-9, scale=s[0], code="lora.product", mistake=mistake, r=r, sigma=sr)
 
 
@@ -221,9 +260,9 @@ BALANCE_TOL = 1e-10  # × σ₁; an SVD-based answer is good to ~1e-15
 def balance_mistake(gram_A, gram_B, s, r, rank) -> str | None:
     """All of Σ_r in one factor, or noise from dividing by σ ≈ 0 in the directions past the rank."""
     sigma, allowed = np.diag(s[:r]), BALANCE_TOL * s[0]
-    if checks.same(gram_B, sigma ** 2, allowed) and checks.same(gram_A, np.eye(r), 1e-9):
+    if checks.same(gram_B, sigma**2, allowed) and checks.same(gram_A, np.eye(r), 1e-9):
         return "lora.sigma_all_in_b"
-    if checks.same(gram_A, sigma ** 2, allowed) and checks.same(gram_B, np.eye(r), 1e-9):
+    if checks.same(gram_A, sigma**2, allowed) and checks.same(gram_B, np.eye(r), 1e-9):
         return "lora.sigma_all_in_a"
     if rank < r and all(checks.same(G[:rank, :rank], sigma[:rank, :rank], allowed) for G in (gram_A, gram_B)):
         return "lora.no_cutoff"
@@ -239,8 +278,18 @@ def test_lora_from_delta_balanced(learner, seed, case):
     rank = int(np.sum(s[:r] > max(D.shape) * np.finfo(float).eps * s[0]))  # σ at rounding level count as 0
     mistake = balance_mistake(gram_A, gram_B, s, r, rank)
     for name, gram in (("BᵀB", gram_B), ("A Aᵀ", gram_A)):
-        checks.close(gram, sigma, name, tol=BALANCE_TOL, scale=s[0], code="lora.balanced", mistake=mistake,
-                     sigma=s[:r], r=r, rank=rank)
+        checks.close(
+            gram,
+            sigma,
+            name,
+            tol=BALANCE_TOL,
+            scale=s[0],
+            code="lora.balanced",
+            mistake=mistake,
+            sigma=s[:r],
+            r=r,
+            rank=rank,
+        )
 
 
 # --- lora_param_count --------------------------------------------------------------
@@ -258,7 +307,11 @@ def test_lora_param_count(learner, d_out, d_in, r):
         raise Wrong("check.not_int_float", name=name, type="float", value=got, mistake="lora.count_float")
     got = checks.integer(got, name)
     if got != expected:
-        mistake = {d_out * d_in: "lora.count_frozen_w", r * d_out * d_in: "lora.count_product",
-                   expected + d_out * d_in: "lora.count_includes_w", r * d_in: "lora.count_only_a",
-                   r * d_out: "lora.count_only_b"}.get(got)
+        mistake = {
+            d_out * d_in: "lora.count_frozen_w",
+            r * d_out * d_in: "lora.count_product",
+            expected + d_out * d_in: "lora.count_includes_w",
+            r * d_in: "lora.count_only_a",
+            r * d_out: "lora.count_only_b",
+        }.get(got)
         raise Wrong("lora.param_count", got=got, expected=expected, d_out=d_out, d_in=d_in, r=r, mistake=mistake)

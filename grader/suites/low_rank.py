@@ -67,8 +67,16 @@ def check_rank(M: np.ndarray, k: int, norm: float, name: str) -> None:
     sigma = np.linalg.svd(M, compute_uv=False)
     allowed = 1e-10 * norm
     if k < len(sigma) and sigma[k] > allowed:
-        raise Wrong("low_rank.rank", name=name, rank=int(np.sum(sigma > allowed)), k=k, next=k + 1,
-                    sigma=float(sigma[k]), allowed=allowed, values=sigma)
+        raise Wrong(
+            "low_rank.rank",
+            name=name,
+            rank=int(np.sum(sigma > allowed)),
+            k=k,
+            next=k + 1,
+            sigma=float(sigma[k]),
+            allowed=allowed,
+            values=sigma,
+        )
 
 
 def tail_norm(s, k) -> float:
@@ -84,8 +92,11 @@ def sigma_after(s, k) -> float:
 # --- rank_k_approx -------------------------------------------------------------------
 
 RANK_K = {  # every shape with k = 1 and k = min(m, n) − 1
-    **{f"{name}-k{k}": (lambda m, n, k: lambda g: (separated(g, m, n, g.uniform(0.5, 5)), k))(m, n, k)
-       for name, (m, n) in cases.SHAPES.items() for k in sorted({1, min(m, n) - 1} - {0})},
+    **{
+        f"{name}-k{k}": (lambda m, n, k: lambda g: (separated(g, m, n, g.uniform(0.5, 5)), k))(m, n, k)
+        for name, (m, n) in cases.SHAPES.items()
+        for k in sorted({1, min(m, n) - 1} - {0})
+    },
     "k0": lambda g: (separated(g, 4, 5), 0),
     "k-full": lambda g: (separated(g, 6, 4), 4),
     "integers": lambda g: (gapped_integers(g, 5, 4, 2), 2),
@@ -97,11 +108,16 @@ RANK_K = {  # every shape with k = 1 and k = min(m, n) − 1
 def truncation_mistake(got, M, k) -> str | None:
     """k ± 1 triplets kept, or the columns of Vt taken as if it were V."""
     U, s, Vt = svd(M)
-    return checks.near_miss(got, truncation(M, k), [
-        ("low_rank.k_plus_one", truncation(M, k + 1)),
-        ("low_rank.k_minus_one", truncation(M, k - 1)),
-        ("low_rank.vt_columns", (U[:, :k] * s[:k]) @ Vt[:, :k].T),
-    ], LOOSE * s[0])
+    return checks.near_miss(
+        got,
+        truncation(M, k),
+        [
+            ("low_rank.k_plus_one", truncation(M, k + 1)),
+            ("low_rank.k_minus_one", truncation(M, k - 1)),
+            ("low_rank.vt_columns", (U[:, :k] * s[:k]) @ Vt[:, :k].T),
+        ],
+        LOOSE * s[0],
+    )
 
 
 @pytest.mark.function("rank_k_approx")
@@ -116,14 +132,23 @@ def test_rank_k_approx(learner, seed, case):
         check_rank(A_k, k, s[0], "A_k")
         error, bound, allowed = np.linalg.norm(M - A_k), tail_norm(s, k), 1e-9 * np.linalg.norm(M)
         if not abs(error - bound) <= allowed:
-            raise Wrong("low_rank.eckart_young_error", k=k, next=k + 1, error=error, bound=bound,
-                        difference=abs(error - bound), allowed=allowed, values=s)
+            raise Wrong(
+                "low_rank.eckart_young_error",
+                k=k,
+                next=k + 1,
+                error=error,
+                bound=bound,
+                difference=abs(error - bound),
+                allowed=allowed,
+                values=s,
+            )
         checks.close(A_k, truncation(M, k), "A_k", tol=1e-9, scale=s[0], code="low_rank.truncation", k=k)
     except Wrong as wrong:
         raise wrong.naming(truncation_mistake(got, M, k))
 
 
 # --- eckart_young_bound ----------------------------------------------------------------
+
 
 def _random_k(g, s):
     return int(g.integers(1, len(s) - 1))  # leaves s[k + 1]: an off-by-one shows
@@ -148,8 +173,10 @@ def bound_candidates(s, k, spectral: bool) -> list:
         found = [("low_rank.bound_index_shifted", sigma_after(s, k + 1))]
         early = float(s[k - 1]) if k > 0 else None
     else:
-        found = [("low_rank.bound_index_shifted", tail_norm(s, k + 1)),
-                 ("low_rank.bound_squared", tail_norm(s, k) ** 2)]
+        found = [
+            ("low_rank.bound_index_shifted", tail_norm(s, k + 1)),
+            ("low_rank.bound_squared", tail_norm(s, k) ** 2),
+        ]
         early = tail_norm(s, k - 1) if k > 0 else None
     return found + ([("low_rank.bound_keeps_sigma_k", early)] if early is not None else [])
 
@@ -168,8 +195,12 @@ def test_eckart_young_bound(learner, seed, case):
     value = checks.scalar(got, "the bound")
     spectral = options.get("ord", "fro") != "fro"
     expected = sigma_after(sv, k) if spectral else tail_norm(sv, k)
-    params = dict(tol=1e-12, scale=np.linalg.norm(sv), k=k,
-                  mistake=checks.near_miss(value, expected, bound_candidates(sv, k, spectral), LOOSE * sv[0]))
+    params = dict(
+        tol=1e-12,
+        scale=np.linalg.norm(sv),
+        k=k,
+        mistake=checks.near_miss(value, expected, bound_candidates(sv, k, spectral), LOOSE * sv[0]),
+    )
     if spectral:
         checks.close(value, expected, "the bound", code="low_rank.bound_spectral", **params)
     else:
@@ -195,19 +226,34 @@ def test_verify_eckart_young(learner, seed, case):
     M = np.asarray(A, dtype=float)
     s = svd(M)[1]
     E = M - truncation(M, k)
-    expected = {"fro_error": np.linalg.norm(E), "fro_bound": tail_norm(s, k),
-                "spectral_error": np.linalg.norm(E, 2), "spectral_bound": sigma_after(s, k)}
+    expected = {
+        "fro_error": np.linalg.norm(E),
+        "fro_bound": tail_norm(s, k),
+        "spectral_error": np.linalg.norm(E, 2),
+        "spectral_bound": sigma_after(s, k),
+    }
     result = checks.mapping(learner.verify_eckart_young(A, k), tuple(expected), "verify_eckart_young")
 
     def check(key, candidates, *, code):
         got = checks.scalar(result[key], f'result["{key}"]')
         scale = np.linalg.norm(M) if key.startswith("fro") else s[0]
-        checks.close(got, expected[key], f'result["{key}"]', tol=1e-9, scale=scale, code=code, k=k,
-                     mistake=checks.near_miss(got, expected[key], candidates, LOOSE * scale))
+        checks.close(
+            got,
+            expected[key],
+            f'result["{key}"]',
+            tol=1e-9,
+            scale=scale,
+            code=code,
+            k=k,
+            mistake=checks.near_miss(got, expected[key], candidates, LOOSE * scale),
+        )
 
     check("fro_error", [("low_rank.norms_swapped", expected["spectral_error"])], code="low_rank.fro_error")
-    check("fro_bound", [("low_rank.fro_bound_is_sigma", sigma_after(s, k)), *bound_candidates(s, k, False)],
-          code="low_rank.fro_bound")
+    check(
+        "fro_bound",
+        [("low_rank.fro_bound_is_sigma", sigma_after(s, k)), *bound_candidates(s, k, False)],
+        code="low_rank.fro_bound",
+    )
     check("spectral_error", [("low_rank.norms_swapped", expected["fro_error"])], code="low_rank.spectral_error")
     check("spectral_bound", bound_candidates(s, k, True), code="low_rank.spectral_bound")
 
@@ -235,10 +281,15 @@ def test_cumulative_energy(learner, seed, case):
     sv = np.asarray(s, dtype=float)
     expected = energies(sv)
     got = learner.cumulative_energy(s)
-    mistake = checks.near_miss(got, expected, [
-        ("low_rank.energy_not_squared", np.cumsum(sv) / np.sum(sv)),
-        ("low_rank.energy_not_normalised", np.cumsum(sv ** 2)),
-    ], LOOSE)
+    mistake = checks.near_miss(
+        got,
+        expected,
+        [
+            ("low_rank.energy_not_squared", np.cumsum(sv) / np.sum(sv)),
+            ("low_rank.energy_not_normalised", np.cumsum(sv**2)),
+        ],
+        LOOSE,
+    )
     try:
         energy = checks.array(got, "energy", (len(sv),))
         checks.close(energy, expected, "energy", tol=1e-12, code="low_rank.energy")
@@ -289,11 +340,16 @@ def test_rank_for_energy(learner, seed, case):
         E = energies(sv)
         answer = first_count(E, threshold)
         k = checks.integer(learner.rank_for_energy(s, threshold), "k")
-        mistake = checks.near_miss(k, answer, [
-            ("low_rank.energy_strict", first_count(E, threshold, strict=True)),
-            ("low_rank.index_not_count", answer - 1),
-            ("low_rank.energy_not_squared", first_count(np.cumsum(sv) / np.sum(sv), threshold)),
-        ], 0.5)
+        mistake = checks.near_miss(
+            k,
+            answer,
+            [
+                ("low_rank.energy_strict", first_count(E, threshold, strict=True)),
+                ("low_rank.index_not_count", answer - 1),
+                ("low_rank.energy_not_squared", first_count(np.cumsum(sv) / np.sum(sv), threshold)),
+            ],
+            0.5,
+        )
         params = dict(k=k, answer=answer, threshold=threshold, energy=E, mistake=mistake)
         if not 1 <= k <= len(E):
             raise Wrong("low_rank.not_a_count", n=len(E), **params)
@@ -309,8 +365,11 @@ RATIO = {
     "lecture": lambda g: (100, 80, 5),
     "larger-than-1": lambda g: (3, 3, 3),
     "k0": lambda g: (7, 2, 0),
-    "random": lambda g: ((m := int(g.integers(2, 500))), (n := int(g.integers(2, 500))),
-                         int(g.integers(1, min(m, n) + 1))),
+    "random": lambda g: (
+        (m := int(g.integers(2, 500))),
+        (n := int(g.integers(2, 500))),
+        int(g.integers(1, min(m, n) + 1)),
+    ),
 }
 
 
@@ -320,12 +379,18 @@ def test_compression_ratio(learner, seed, case):
     m, n, k = RATIO[case](cases.rng(seed, "compression_ratio", case))
     value = checks.scalar(learner.compression_ratio(m, n, k), "the ratio")
     expected = k * (m + n + 1) / (m * n)
-    mistake = checks.near_miss(value, expected, [
-        ("low_rank.ratio_without_sigma", k * (m + n) / (m * n)),
-        ("low_rank.ratio_inverted", (m * n) / (k * (m + n + 1)) if k else np.nan),
-    ], 1e-9 * max(expected, 1.0))
-    checks.close(value, expected, "the ratio", tol=1e-12, scale=max(expected, 1.0), code="low_rank.ratio",
-                 mistake=mistake)
+    mistake = checks.near_miss(
+        value,
+        expected,
+        [
+            ("low_rank.ratio_without_sigma", k * (m + n) / (m * n)),
+            ("low_rank.ratio_inverted", (m * n) / (k * (m + n + 1)) if k else np.nan),
+        ],
+        1e-9 * max(expected, 1.0),
+    )
+    checks.close(
+        value, expected, "the ratio", tol=1e-12, scale=max(expected, 1.0), code="low_rank.ratio", mistake=mistake
+    )
 
 
 # --- fill_and_predict ------------------------------------------------------------------
@@ -356,9 +421,11 @@ FILL = {  # "random" first: in the lecture's R the unknown entries hold 0, so fi
 
 def fill_mistake(got, M, mask, k, scale) -> str | None:
     """The unknown entries filled with the wrong value, or the mask ignored or read backwards."""
-    candidates = [("low_rank.fill_mean_of_all", truncation(np.where(mask, M, np.mean(M)), k)),
-                  ("low_rank.fill_zero", truncation(np.where(mask, M, 0.0), k)),
-                  ("low_rank.fill_mask_ignored", truncation(M, k))]
+    candidates = [
+        ("low_rank.fill_mean_of_all", truncation(np.where(mask, M, np.mean(M)), k)),
+        ("low_rank.fill_zero", truncation(np.where(mask, M, 0.0), k)),
+        ("low_rank.fill_mask_ignored", truncation(M, k)),
+    ]
     if np.any(~mask):
         candidates.append(("low_rank.fill_mask_inverted", truncation(np.where(~mask, M, np.mean(M[~mask])), k)))
     return checks.near_miss(got, truncation(np.where(mask, M, np.mean(M[mask])), k), candidates, LOOSE * scale)
@@ -376,7 +443,16 @@ def test_fill_and_predict(learner, seed, case):
     try:
         R_hat = checks.array(got, "R_hat", M.shape)
         check_rank(R_hat, k, s[0], "R_hat")
-        checks.close(R_hat, truncation(F, k), "R_hat", tol=1e-9, scale=s[0], code="low_rank.fill_predict",
-                     k=k, mu=mu, known=int(np.sum(mask)))
+        checks.close(
+            R_hat,
+            truncation(F, k),
+            "R_hat",
+            tol=1e-9,
+            scale=s[0],
+            code="low_rank.fill_predict",
+            k=k,
+            mu=mu,
+            known=int(np.sum(mask)),
+        )
     except Wrong as wrong:
         raise wrong.naming(fill_mistake(got, M, mask, k, s[0]))

@@ -40,13 +40,13 @@ PARAMS = {f.name: f.params for f in curriculum.load().topic("matrix_calculus").f
 
 @dataclasses.dataclass(frozen=True)
 class Identity:
-    f: str                         # the scalar function, in the lecture's notation
-    variable: str                  # the parameter it is differentiated by
-    value: Callable                # f of the (float) arguments (σ: elementwise)
-    scale: Callable                # size of the gradient's entries, from norms of the data
-    near_misses: tuple = ()        # known wrong answers: (mistake id, function of the arguments)
-    notes: Callable = lambda *args: ()   # Feedback notes: facts about the input worth stating
-    advice: str | None = None      # the note code that says how to avoid a numpy warning
+    f: str  # the scalar function, in the lecture's notation
+    variable: str  # the parameter it is differentiated by
+    value: Callable  # f of the (float) arguments (σ: elementwise)
+    scale: Callable  # size of the gradient's entries, from norms of the data
+    near_misses: tuple = ()  # known wrong answers: (mistake id, function of the arguments)
+    notes: Callable = lambda *args: ()  # Feedback notes: facts about the input worth stating
+    advice: str | None = None  # the note code that says how to avoid a numpy warning
 
 
 def sigmoid(x):
@@ -65,58 +65,119 @@ def det_notes(X) -> tuple:
 
 
 IDENTITIES = {
-    "grad_linear": Identity("aᵀx", "x", lambda a, x: a @ x, lambda a, x: norm(a), (
-        ("matrix_calculus.linear_other_vector", lambda a, x: x),)),
-    "grad_quadratic": Identity("xᵀAx", "x", lambda A, x: x @ A @ x, lambda A, x: norm(A) * norm(x), (
-        ("matrix_calculus.quadratic_symmetric_only", lambda A, x: 2 * A @ x),
-        ("matrix_calculus.quadratic_symmetric_only", lambda A, x: 2 * A.T @ x),
-        ("matrix_calculus.quadratic_one_term", lambda A, x: A @ x),
-        ("matrix_calculus.quadratic_one_term", lambda A, x: A.T @ x))),
-    "grad_trace_AX": Identity("tr(AX)", "X", lambda A, X: np.trace(A @ X), lambda A, X: norm(A), (
-        ("matrix_calculus.trace_ax_not_transposed", lambda A, X: A),)),
+    "grad_linear": Identity(
+        "aᵀx", "x", lambda a, x: a @ x, lambda a, x: norm(a), (("matrix_calculus.linear_other_vector", lambda a, x: x),)
+    ),
+    "grad_quadratic": Identity(
+        "xᵀAx",
+        "x",
+        lambda A, x: x @ A @ x,
+        lambda A, x: norm(A) * norm(x),
+        (
+            ("matrix_calculus.quadratic_symmetric_only", lambda A, x: 2 * A @ x),
+            ("matrix_calculus.quadratic_symmetric_only", lambda A, x: 2 * A.T @ x),
+            ("matrix_calculus.quadratic_one_term", lambda A, x: A @ x),
+            ("matrix_calculus.quadratic_one_term", lambda A, x: A.T @ x),
+        ),
+    ),
+    "grad_trace_AX": Identity(
+        "tr(AX)",
+        "X",
+        lambda A, X: np.trace(A @ X),
+        lambda A, X: norm(A),
+        (("matrix_calculus.trace_ax_not_transposed", lambda A, X: A),),
+    ),
     "grad_trace_AXB": Identity(
-        "tr(AXB)", "X", lambda A, X, B: np.trace(A @ X @ B), lambda A, X, B: norm(A) * norm(B), (
+        "tr(AXB)",
+        "X",
+        lambda A, X, B: np.trace(A @ X @ B),
+        lambda A, X, B: norm(A) * norm(B),
+        (
             ("matrix_calculus.trace_axb_transposed", lambda A, X, B: B @ A),
             ("matrix_calculus.trace_axb_order", lambda A, X, B: B.T @ A.T),
-            ("matrix_calculus.trace_axb_b_not_transposed", lambda A, X, B: A.T @ B))),
+            ("matrix_calculus.trace_axb_b_not_transposed", lambda A, X, B: A.T @ B),
+        ),
+    ),
     "grad_trace_XtAX": Identity(
-        "tr(XᵀAX)", "X", lambda A, X: np.trace(X.T @ A @ X), lambda A, X: norm(A) * norm(X), (
+        "tr(XᵀAX)",
+        "X",
+        lambda A, X: np.trace(X.T @ A @ X),
+        lambda A, X: norm(A) * norm(X),
+        (
             ("matrix_calculus.xtax_symmetric_only", lambda A, X: 2 * A @ X),
             ("matrix_calculus.xtax_symmetric_only", lambda A, X: 2 * A.T @ X),
             ("matrix_calculus.xtax_one_term", lambda A, X: A @ X),
-            ("matrix_calculus.xtax_one_term", lambda A, X: A.T @ X))),
-    "grad_frobenius_sq": Identity("‖X‖_F²", "X", lambda X: np.sum(X * X), lambda X: norm(X), (
-        ("matrix_calculus.frobenius_missing_2", lambda X: X),
-        ("matrix_calculus.frobenius_of_the_norm", lambda X: X / norm(X)))),
+            ("matrix_calculus.xtax_one_term", lambda A, X: A.T @ X),
+        ),
+    ),
+    "grad_frobenius_sq": Identity(
+        "‖X‖_F²",
+        "X",
+        lambda X: np.sum(X * X),
+        lambda X: norm(X),
+        (
+            ("matrix_calculus.frobenius_missing_2", lambda X: X),
+            ("matrix_calculus.frobenius_of_the_norm", lambda X: X / norm(X)),
+        ),
+    ),
     "grad_logdet": Identity(
-        "ln|det X|", "X", lambda X: np.linalg.slogdet(X)[1], lambda X: norm(inv(X)), (
+        "ln|det X|",
+        "X",
+        lambda X: np.linalg.slogdet(X)[1],
+        lambda X: norm(inv(X)),
+        (
             ("matrix_calculus.logdet_not_transposed", inv),
-            ("matrix_calculus.logdet_gradient_of_det", lambda X: det(X) * inv(X).T)),
-        det_notes),
+            ("matrix_calculus.logdet_gradient_of_det", lambda X: det(X) * inv(X).T),
+        ),
+        det_notes,
+    ),
     "grad_det": Identity(
-        "det X", "X", det, lambda X: abs(det(X)) * norm(inv(X)), (
+        "det X",
+        "X",
+        det,
+        lambda X: abs(det(X)) * norm(inv(X)),
+        (
             ("matrix_calculus.det_missing_factor", lambda X: inv(X).T),
             ("matrix_calculus.det_inverse", inv),
             ("matrix_calculus.det_not_transposed", lambda X: det(X) * inv(X)),
-            ("matrix_calculus.det_sign_lost", lambda X: abs(det(X)) * inv(X).T)),
-        det_notes),
+            ("matrix_calculus.det_sign_lost", lambda X: abs(det(X)) * inv(X).T),
+        ),
+        det_notes,
+    ),
     "grad_least_squares": Identity(
-        "‖Ax − b‖²", "x", lambda A, x, b: np.sum((A @ x - b) ** 2),
-        lambda A, x, b: norm(A) * (norm(A) * norm(x) + norm(b)), (
+        "‖Ax − b‖²",
+        "x",
+        lambda A, x, b: np.sum((A @ x - b) ** 2),
+        lambda A, x, b: norm(A) * (norm(A) * norm(x) + norm(b)),
+        (
             ("matrix_calculus.least_squares_missing_2", lambda A, x, b: A.T @ (A @ x - b)),
             ("matrix_calculus.least_squares_a_not_transposed", lambda A, x, b: 2 * A @ (A @ x - b)),
-            ("matrix_calculus.least_squares_residual", lambda A, x, b: 2 * (A @ x - b)))),
+            ("matrix_calculus.least_squares_residual", lambda A, x, b: 2 * (A @ x - b)),
+        ),
+    ),
     "grad_trace_inv": Identity(
-        "tr(A⁻¹B)", "A", lambda A, B: np.trace(np.linalg.solve(A, B)),
-        lambda A, B: norm(inv(A)) ** 2 * norm(B), (
+        "tr(A⁻¹B)",
+        "A",
+        lambda A, B: np.trace(np.linalg.solve(A, B)),
+        lambda A, B: norm(inv(A)) ** 2 * norm(B),
+        (
             ("matrix_calculus.trace_inv_not_transposed", lambda A, B: -inv_B_inv(A, B)),
             ("matrix_calculus.trace_inv_sign", lambda A, B: inv_B_inv(A, B).T),
             ("matrix_calculus.trace_inv_b_not_transposed", lambda A, B: -inv(A).T @ B @ inv(A).T),
-            ("matrix_calculus.trace_inv_of_ab", lambda A, B: B.T))),
-    "sigmoid_derivative": Identity("σ(x)", "x", sigmoid, lambda x: 0.25, (
-        ("matrix_calculus.sigmoid_plus", lambda x: sigmoid(x) * (1 + sigmoid(x))),
-        ("matrix_calculus.sigmoid_itself", sigmoid)),
-        advice="matrix_calculus.sigmoid_stable"),
+            ("matrix_calculus.trace_inv_of_ab", lambda A, B: B.T),
+        ),
+    ),
+    "sigmoid_derivative": Identity(
+        "σ(x)",
+        "x",
+        sigmoid,
+        lambda x: 0.25,
+        (
+            ("matrix_calculus.sigmoid_plus", lambda x: sigmoid(x) * (1 + sigmoid(x))),
+            ("matrix_calculus.sigmoid_itself", sigmoid),
+        ),
+        advice="matrix_calculus.sigmoid_stable",
+    ),
 }
 OVERFLOW = 709.0  # |x| beyond which e^(−x) or e^x overflows
 
@@ -136,6 +197,7 @@ def near_misses(identity, args, G) -> list:
 
 # --- the oracle ----------------------------------------------------------------------
 
+
 def central_differences(f, X) -> np.ndarray:
     """∂f/∂X entry by entry, step STEP·max|X|."""
     return oracles.central_differences(f, X, STEP * max(float(np.max(np.abs(X))), 1e-300))
@@ -148,10 +210,11 @@ def numerical(name, args) -> np.ndarray:
         h = STEP * np.maximum(1, np.abs(x))
         return np.asarray((sigmoid(x + h) - sigmoid(x - h)) / (2 * h), dtype=float)
     k = PARAMS[name].index(identity.variable)
-    return central_differences(lambda V: identity.value(*args[:k], V, *args[k + 1:]), args[k])
+    return central_differences(lambda V: identity.value(*args[:k], V, *args[k + 1 :]), args[k])
 
 
 # --- judging one answer --------------------------------------------------------------
+
 
 def judge(learner, name, given) -> None:
     """The answer against central differences; a failure carries the notes on the input and the
@@ -212,6 +275,7 @@ def table_cases(table, gated=()):
 
 
 # --- inputs --------------------------------------------------------------------------
+
 
 def invertible(g, n, sign=0, scale=1.0) -> np.ndarray:
     """Non-symmetric, condition number 10; with sign ±1, det of that sign."""
@@ -329,6 +393,7 @@ SIGMOID = {
 
 
 # --- one test per function -------------------------------------------------------------
+
 
 @pytest.mark.function("grad_linear")
 @pytest.mark.parametrize("case", table_cases(LINEAR))

@@ -68,8 +68,10 @@ def admissible(X, k, *, signed) -> bool:
     if not signed:
         return k >= len(s) - 1 or s[k - 1] - s[k] >= 0.02 * s[0]
     top_two = -np.sort(-np.abs(Vt[:k]), axis=1)[:, :2]
-    return bool(np.min(s[:k] - s[1:k + 1]) >= 0.02 * s[0]
-                and (Vt.shape[1] == 1 or np.min(top_two[:, 0] - top_two[:, 1]) > 1e-3))
+    return bool(
+        np.min(s[:k] - s[1 : k + 1]) >= 0.02 * s[0]
+        and (Vt.shape[1] == 1 or np.min(top_two[:, 0] - top_two[:, 1]) > 1e-3)
+    )
 
 
 def draw(table, seed, label, case, *, signed=True):
@@ -117,8 +119,13 @@ def test_pca_components(learner, seed, case):
     X, k, components, _, _ = learner_pca(learner, seed, case)
     d = np.shape(X)[1]
     if isinstance(components, np.ndarray) and components.shape == (d, k) != (k, d):
-        raise Wrong("check.shape", name="components", shape=components.shape, expected_shape=(k, d),
-                    mistake="pca.components_as_columns")
+        raise Wrong(
+            "check.shape",
+            name="components",
+            shape=components.shape,
+            expected_shape=(k, d),
+            mistake="pca.components_as_columns",
+        )
     components = checks.array(components, "components", (k, d))
     _, _, Vt = oracle(X)
     expected = Vt[:k]
@@ -142,12 +149,27 @@ def test_pca_explained_variance(learner, seed, case):
     n = np.shape(X)[0]
     _, s, _ = oracle(X)
     expected = s[:k] ** 2 / (n - 1)
-    mistake = checks.near_miss(variance, expected, [
-        ("pca.variance_over_n", s[:k] ** 2 / n),
-        ("pca.variance_of_sigma", s[:k] / (n - 1)),
-        ("pca.variance_undivided", s[:k] ** 2)], TOL * expected[0])
-    checks.close(variance, expected, "explained_variance", tol=TOL, scale=expected[0],
-                 code="pca.explained_variance", mistake=mistake, k=k, n=n)
+    mistake = checks.near_miss(
+        variance,
+        expected,
+        [
+            ("pca.variance_over_n", s[:k] ** 2 / n),
+            ("pca.variance_of_sigma", s[:k] / (n - 1)),
+            ("pca.variance_undivided", s[:k] ** 2),
+        ],
+        TOL * expected[0],
+    )
+    checks.close(
+        variance,
+        expected,
+        "explained_variance",
+        tol=TOL,
+        scale=expected[0],
+        code="pca.explained_variance",
+        mistake=mistake,
+        k=k,
+        n=n,
+    )
 
 
 @pytest.mark.function("pca")
@@ -158,8 +180,10 @@ def test_pca_scores(learner, seed, case):
     Xc, s, Vt = oracle(X)
     expected = Xc @ Vt[:k].T
     allowed = TOL * s[0]
-    candidates = [("pca.scores_not_centred", expected + np.mean(X, axis=0) @ Vt[:k].T),
-                  ("pca.scores_unit_length", expected / s[:k])]
+    candidates = [
+        ("pca.scores_not_centred", expected + np.mean(X, axis=0) @ Vt[:k].T),
+        ("pca.scores_unit_length", expected / s[:k]),
+    ]
     raw = Xc @ np.linalg.svd(Xc, full_matrices=False)[2][:k].T  # LAPACK's signs, before the rule
     candidates.append(("pca.scores_unit_length", raw / s[:k]))
     if checks.same(components, Vt[:k], TOL):
@@ -174,8 +198,8 @@ RATIO = {
     "tall": lambda g: structured(g, 12, 5),
     "square": lambda g: structured(g, 6, 6),
     "wide": lambda g: structured(g, 5, 9),
-    "two-points": lambda g: structured(g, 2, 4),   # one share: [1, 0]
-    "one-column": lambda g: structured(g, 7, 1),   # [1]
+    "two-points": lambda g: structured(g, 2, 4),  # one share: [1, 0]
+    "one-column": lambda g: structured(g, 7, 1),  # [1]
     "integers": lambda g: integer_data(g, 8, 3),
     "lecture": lambda g: lecture_data(g),
 }
@@ -188,21 +212,33 @@ def test_explained_variance_ratio(learner, seed, case):
     X = RATIO[case](cases.rng(seed, "explained_variance_ratio", case))
     n, d = np.shape(X)
     _, s, _ = oracle(X)
-    expected = s ** 2 / np.sum(s ** 2)
+    expected = s**2 / np.sum(s**2)
     got = learner.explained_variance_ratio(X)
     if isinstance(got, np.ndarray) and got.ndim == 1 and len(got) != len(expected):
-        raise Wrong("check.shape", name="explained_variance_ratio", shape=got.shape, expected_shape=expected.shape,
-                    mistake="pca.ratio_of_covariance_eigenvalues" if len(got) == d else None, n=n, d=d)
+        raise Wrong(
+            "check.shape",
+            name="explained_variance_ratio",
+            shape=got.shape,
+            expected_shape=expected.shape,
+            mistake="pca.ratio_of_covariance_eigenvalues" if len(got) == d else None,
+            n=n,
+            d=d,
+        )
     got = checks.array(got, "explained_variance_ratio", expected.shape)
     uncentred = np.linalg.svd(np.asarray(X, dtype=float), compute_uv=False) ** 2
-    mistake = checks.near_miss(got, expected, [
-        ("pca.ratio_ascending", expected[::-1]),
-        ("pca.ratio_of_sigma", s / np.sum(s)),
-        ("pca.ratio_not_centred", uncentred / np.sum(uncentred))], TOL)
+    mistake = checks.near_miss(
+        got,
+        expected,
+        [
+            ("pca.ratio_ascending", expected[::-1]),
+            ("pca.ratio_of_sigma", s / np.sum(s)),
+            ("pca.ratio_not_centred", uncentred / np.sum(uncentred)),
+        ],
+        TOL,
+    )
     total = float(np.sum(got))
     notes = [Feedback("pca.ratio_sum", {"total": total})] if abs(total - 1.0) > TOL else []
-    checks.close(got, expected, "explained_variance_ratio", tol=TOL, code="pca.ratio", mistake=mistake,
-                 notes=notes)
+    checks.close(got, expected, "explained_variance_ratio", tol=TOL, code="pca.ratio", mistake=mistake, notes=notes)
 
 
 # --- pca_reconstruct ---------------------------------------------------------------
@@ -210,19 +246,18 @@ def test_explained_variance_ratio(learner, seed, case):
 RECONSTRUCT = {
     "tall-k=2": lambda g: (structured(g, 12, 5), 2),
     "k=1": lambda g: (structured(g, 9, 6), 1),
-    "k=d": lambda g: (structured(g, 10, 4), 4),              # X itself
+    "k=d": lambda g: (structured(g, 10, 4), 4),  # X itself
     "wide": lambda g: (structured(g, 5, 9), 2),
-    "wide-k=n": lambda g: (structured(g, 4, 7), 4),          # X itself
+    "wide-k=n": lambda g: (structured(g, 4, 7), 4),  # X itself
     "integers": lambda g: (integer_data(g, 10, 4), 2),
-    "integers-k=d": lambda g: (integer_data(g, 6, 3), 3),    # X itself
+    "integers-k=d": lambda g: (integer_data(g, 6, 3), 3),  # X itself
     "lecture": lambda g: (lecture_data(g), 2),
 }
 RECONSTRUCT_GATED = {"k=d", "wide-k=n", "integers-k=d"}
 
 
 @pytest.mark.function("pca_reconstruct")
-@pytest.mark.parametrize("case", [pytest.param(c, marks=gated) if c in RECONSTRUCT_GATED else c
-                                  for c in RECONSTRUCT])
+@pytest.mark.parametrize("case", [pytest.param(c, marks=gated) if c in RECONSTRUCT_GATED else c for c in RECONSTRUCT])
 def test_pca_reconstruct(learner, seed, case):
     X, k = draw(RECONSTRUCT, seed, "pca_reconstruct", case, signed=False)
     A = np.asarray(X, dtype=float)
@@ -231,9 +266,21 @@ def test_pca_reconstruct(learner, seed, case):
     expected = Xc @ Vt[:k].T @ Vt[:k] + mean
     got = checks.array(learner.pca_reconstruct(X, k), "X_hat", A.shape)
     U, s, Wt = np.linalg.svd(A, full_matrices=False)
-    mistake = checks.near_miss(got, expected, [
-        ("pca.mean_not_added_back", expected - mean),
-        ("pca.reconstruct_not_centred", (U[:, :k] * s[:k]) @ Wt[:k])], TOL * np.max(np.abs(A)))
+    mistake = checks.near_miss(
+        got,
+        expected,
+        [("pca.mean_not_added_back", expected - mean), ("pca.reconstruct_not_centred", (U[:, :k] * s[:k]) @ Wt[:k])],
+        TOL * np.max(np.abs(A)),
+    )
     full = k == min(A.shape)
-    checks.close(got, expected, "X_hat", tol=TOL, scale=np.max(np.abs(A)), mistake=mistake, k=k, mean=mean,
-                 code="pca.reconstruct_everything" if full else "pca.reconstruct")
+    checks.close(
+        got,
+        expected,
+        "X_hat",
+        tol=TOL,
+        scale=np.max(np.abs(A)),
+        mistake=mistake,
+        k=k,
+        mean=mean,
+        code="pca.reconstruct_everything" if full else "pca.reconstruct",
+    )

@@ -114,8 +114,10 @@ def inverted_below_cutoff(x, s, cutoff, size) -> bool:
 # --- pinv ---------------------------------------------------------------------------
 
 PINV = {
-    **{name: (lambda m, n: lambda g: cases.conditioned(g, m, n, cond=10.0, scale=g.uniform(0.5, 5)))(m, n)
-       for name, (m, n) in cases.SHAPES.items()},
+    **{
+        name: (lambda m, n: lambda g: cases.conditioned(g, m, n, cond=10.0, scale=g.uniform(0.5, 5)))(m, n)
+        for name, (m, n) in cases.SHAPES.items()
+    },
     "rank-deficient": lambda g: cases.rank_deficient(g, 6, 5, 3),
     "rank-deficient-wide": lambda g: cases.rank_deficient(g, 3, 7, 2),
     "numerically-rank-deficient": lambda g: thin_product(g, 6, 5, 3),
@@ -141,12 +143,18 @@ def pinv_mistake(X, A, rcond, default: bool) -> str | None:
     cutoff = rcond * s[0]
     if inverted_below_cutoff(X, s, cutoff, 1.0):
         return "pseudoinverse.no_cutoff"
-    candidates = [("pseudoinverse.no_transpose", (U * inverted(s, s > cutoff)) @ Vt),
-                  ("pseudoinverse.absolute_cutoff", (Vt.T * inverted(s, s > rcond)) @ U.T)]
+    candidates = [
+        ("pseudoinverse.no_transpose", (U * inverted(s, s > cutoff)) @ Vt),
+        ("pseudoinverse.absolute_cutoff", (Vt.T * inverted(s, s > rcond)) @ U.T),
+    ]
     if default:
         candidates.append(("pseudoinverse.default_rcond", (Vt.T * inverted(s, s > 1e-10 * s[0])) @ U.T))
-    return checks.near_miss(X, np.linalg.pinv(A, rcond=rcond), candidates,
-                            1e-7 * max(np.linalg.norm(np.linalg.pinv(A, rcond=rcond), 2), 1e-300))
+    return checks.near_miss(
+        X,
+        np.linalg.pinv(A, rcond=rcond),
+        candidates,
+        1e-7 * max(np.linalg.norm(np.linalg.pinv(A, rcond=rcond), 2), 1e-300),
+    )
 
 
 @pytest.mark.function("pinv")
@@ -161,14 +169,17 @@ def test_pinv(learner, seed, case):
     try:
         X = checks.array(got, "A_plus", finite=False)
         if X.shape != A.T.shape:
-            raise Wrong("pseudoinverse.pinv_shape", shape=X.shape, m=A.shape[0], n=A.shape[1],
-                        expected_shape=A.T.shape)
+            raise Wrong("pseudoinverse.pinv_shape", shape=X.shape, m=A.shape[0], n=A.shape[1], expected_shape=A.T.shape)
         r = penrose(A, X)
-        notes = [Feedback("pseudoinverse.cutoff_note", {"values": s, "rcond": rcond, "sigma_max": s[0],
-                                                         "cutoff": rcond * s[0]}),
-                 Feedback("pseudoinverse.penrose_note", {"r": r})]
-        checks.close(X, expected, "A_plus", tol=1e-8, scale=np.linalg.norm(expected, 2), code="pseudoinverse.pinv",
-                     notes=notes)
+        notes = [
+            Feedback(
+                "pseudoinverse.cutoff_note", {"values": s, "rcond": rcond, "sigma_max": s[0], "cutoff": rcond * s[0]}
+            ),
+            Feedback("pseudoinverse.penrose_note", {"r": r}),
+        ]
+        checks.close(
+            X, expected, "A_plus", tol=1e-8, scale=np.linalg.norm(expected, 2), code="pseudoinverse.pinv", notes=notes
+        )
     except Wrong as wrong:
         raise wrong.naming(pinv_mistake(got, A, rcond, case not in PINV_RCOND))
 
@@ -201,11 +212,16 @@ def residuals_mistake(r, A, X, expected) -> str | None:
     if i is not None and np.linalg.norm((A, X, A @ X, X @ A)[i]) == 0:
         return "pseudoinverse.zero_over_zero"
     allowed = 1e-7 * max(np.max(expected), 1e-9)
-    found = checks.near_miss(r, expected, [
-        ("pseudoinverse.symmetry_residuals_swapped", expected[[0, 1, 3, 2]]),
-        ("pseudoinverse.residuals_absolute", norms(A, X, relative=False)),
-        ("pseudoinverse.residuals_spectral", norms(A, X, norm=lambda M: np.linalg.norm(M, 2))),
-    ], allowed)
+    found = checks.near_miss(
+        r,
+        expected,
+        [
+            ("pseudoinverse.symmetry_residuals_swapped", expected[[0, 1, 3, 2]]),
+            ("pseudoinverse.residuals_absolute", norms(A, X, relative=False)),
+            ("pseudoinverse.residuals_spectral", norms(A, X, norm=lambda M: np.linalg.norm(M, 2))),
+        ],
+        allowed,
+    )
     if found is None and checks.same(np.sort(r), np.sort(expected), allowed):
         return "pseudoinverse.residuals_out_of_order"
     return found
@@ -220,9 +236,17 @@ def test_penrose_residuals(learner, seed, case):
     wrong = [i for i in range(4) if not abs(r[i] - expected[i]) <= 1e-9 * expected[i] + 1e-12]
     if wrong:
         i = wrong[0]
-        raise Wrong("pseudoinverse.residual", i=i, number=i + 1, formula=RESIDUALS[i], got_i=float(r[i]),
-                    expected_i=float(expected[i]), got=r, expected=expected,
-                    mistake=residuals_mistake(r, A, X, expected))
+        raise Wrong(
+            "pseudoinverse.residual",
+            i=i,
+            number=i + 1,
+            formula=RESIDUALS[i],
+            got_i=float(r[i]),
+            expected_i=float(expected[i]),
+            got=r,
+            expected=expected,
+            mistake=residuals_mistake(r, A, X, expected),
+        )
 
 
 # --- is_pseudoinverse ---------------------------------------------------------------------
@@ -254,20 +278,32 @@ def test_is_pseudoinverse(learner, seed):
     if failures:
         case, tol, expected, got, A, X = failures[0]
         r = penrose(A, X)
-        mistake = checks.near_miss(got, expected, [
-            ("pseudoinverse.two_conditions", bool(np.all(r[:2] <= tol))),
-            ("pseudoinverse.tol_ignored", bool(np.all(r <= 1e-8))),
-        ], 0.5)
+        mistake = checks.near_miss(
+            got,
+            expected,
+            [
+                ("pseudoinverse.two_conditions", bool(np.all(r[:2] <= tol))),
+                ("pseudoinverse.tol_ignored", bool(np.all(r <= 1e-8))),
+            ],
+            0.5,
+        )
         failing = [i + 1 for i in range(4) if r[i] > tol]
         also = [Feedback("check.also_wrong", {"names": [f[0] for f in failures[1:]]})] if failures[1:] else []
-        params = dict(case=case, got=got, expected=expected, tol=tol, mistake=mistake,
-                      notes=[Feedback("pseudoinverse.penrose_note", {"r": r}), *also])
+        params = dict(
+            case=case,
+            got=got,
+            expected=expected,
+            tol=tol,
+            mistake=mistake,
+            notes=[Feedback("pseudoinverse.penrose_note", {"r": r}), *also],
+        )
         if expected:
             raise Wrong("pseudoinverse.accepts_pseudoinverse", **params)
         raise Wrong("pseudoinverse.rejects_non_pseudoinverse", failing=failing, count=len(failing), **params)
 
 
 # --- least_squares -----------------------------------------------------------------------
+
 
 def consistent(g, A):
     return A, A @ g.standard_normal(A.shape[1])
@@ -309,8 +345,9 @@ def check_least_squares(learner, given_A, given_b, tol) -> None:
     x = checks.array(learner.least_squares(given_A, given_b), "x", (A.shape[1],), finite=False)
     s = singular_values(A)
     cutoff = max(A.shape) * EPS * s[0]
-    no_cutoff = "pseudoinverse.least_squares_no_cutoff" if inverted_below_cutoff(x, s, cutoff, np.linalg.norm(b)) \
-        else None
+    no_cutoff = (
+        "pseudoinverse.least_squares_no_cutoff" if inverted_below_cutoff(x, s, cutoff, np.linalg.norm(b)) else None
+    )
     if not np.all(np.isfinite(x)):
         raise Wrong("pseudoinverse.least_squares_not_finite", x=x, values=s, cutoff=cutoff, mistake=no_cutoff)
     best = np.linalg.lstsq(A, b, rcond=None)[0]
@@ -324,12 +361,22 @@ def check_least_squares(learner, given_A, given_b, tol) -> None:
         mistake = no_cutoff or "pseudoinverse.not_minimum_norm"
     else:
         cond = s[0] / s[rank - 1] if rank else np.inf
-        verdict = Feedback("pseudoinverse.weak_directions", {"cond": cond, "cond_squared": cond ** 2})
+        verdict = Feedback("pseudoinverse.weak_directions", {"cond": cond, "cond_squared": cond**2})
         mistake = "pseudoinverse.normal_equations" if rank == A.shape[1] else None
-    numbers = Feedback("pseudoinverse.least_squares_numbers", {
-        "residual": res, "optimal": res_best, "norm": norm, "minimum": norm_best, "values": s, "cutoff": cutoff})
-    checks.close(x, best, "x", tol=tol, scale=np.linalg.norm(best), code="pseudoinverse.least_squares",
-                 mistake=mistake, notes=[numbers, verdict])
+    numbers = Feedback(
+        "pseudoinverse.least_squares_numbers",
+        {"residual": res, "optimal": res_best, "norm": norm, "minimum": norm_best, "values": s, "cutoff": cutoff},
+    )
+    checks.close(
+        x,
+        best,
+        "x",
+        tol=tol,
+        scale=np.linalg.norm(best),
+        code="pseudoinverse.least_squares",
+        mistake=mistake,
+        notes=[numbers, verdict],
+    )
 
 
 # --- ridge ---------------------------------------------------------------------------------
@@ -369,19 +416,29 @@ def test_ridge(learner, seed, case):
             fault.feedback = fault.feedback.with_mistake("pseudoinverse.full_svd")
         raise
     best = ridge_solution(A, b, lam)
-    mistake = checks.near_miss(got, best, [
-        ("pseudoinverse.ridge_without_sigma", filtered(A, b, lambda s: 1 / (s ** 2 + lam))),
-        ("pseudoinverse.ridge_lambda_squared", filtered(A, b, lambda s: s / (s ** 2 + lam ** 2))),
-        ("pseudoinverse.ridge_lambda_ignored", np.linalg.lstsq(A, b, rcond=None)[0]),
-    ], 1e-7 * np.linalg.norm(best))
+    mistake = checks.near_miss(
+        got,
+        best,
+        [
+            ("pseudoinverse.ridge_without_sigma", filtered(A, b, lambda s: 1 / (s**2 + lam))),
+            ("pseudoinverse.ridge_lambda_squared", filtered(A, b, lambda s: s / (s**2 + lam**2))),
+            ("pseudoinverse.ridge_lambda_ignored", np.linalg.lstsq(A, b, rcond=None)[0]),
+        ],
+        1e-7 * np.linalg.norm(best),
+    )
     try:
         x = checks.array(got, "x", (A.shape[1],))
         s = singular_values(A)
-        notes = [Feedback("pseudoinverse.ridge_equations", {
-                     "residual": np.linalg.norm(A.T @ (A @ x) + lam * x - A.T @ b), "scale": np.linalg.norm(A.T @ b)}),
-                 Feedback("pseudoinverse.filter_factors", {"values": s, "factors": s / (s ** 2 + lam)})]
-        checks.close(x, best, "x", tol=1e-9, scale=np.linalg.norm(best), code="pseudoinverse.ridge", lam=lam,
-                     notes=notes)
+        notes = [
+            Feedback(
+                "pseudoinverse.ridge_equations",
+                {"residual": np.linalg.norm(A.T @ (A @ x) + lam * x - A.T @ b), "scale": np.linalg.norm(A.T @ b)},
+            ),
+            Feedback("pseudoinverse.filter_factors", {"values": s, "factors": s / (s**2 + lam)}),
+        ]
+        checks.close(
+            x, best, "x", tol=1e-9, scale=np.linalg.norm(best), code="pseudoinverse.ridge", lam=lam, notes=notes
+        )
     except Wrong as wrong:
         raise wrong.naming(mistake)
 

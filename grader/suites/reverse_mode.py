@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -44,7 +44,7 @@ def _dtanh(x):
 
 
 def _power(p):
-    return lambda x: x ** p, lambda x: (p * x ** (p - 1),)
+    return lambda x: x**p, lambda x: (p * x ** (p - 1),)
 
 
 def _at(names: str, values) -> Feedback:
@@ -56,15 +56,21 @@ def _at(names: str, values) -> Feedback:
 def _not_finished(where) -> SubmissionFault:
     """A Var method the test needs raises NotImplementedError; ``where`` is [file, line, method] or None."""
     params = dict(zip(("file", "line", "method"), where)) if where else {}
-    return SubmissionFault("not_implemented", Feedback("reverse_mode.not_finished" if where
-                                                       else "reverse_mode.not_finished_somewhere", params),
-                           "not_implemented")
+    return SubmissionFault(
+        "not_implemented",
+        Feedback("reverse_mode.not_finished" if where else "reverse_mode.not_finished_somewhere", params),
+        "not_implemented",
+    )
 
 
 def _raised(code: str, result: dict, notes=(), mistake=None, **params) -> SubmissionFault:
     """The learner's exception inside a scenario, as a failure with the learner's frames."""
-    return SubmissionFault("error", Feedback(code, {"error": result["error"], **params}, mistake, tuple(notes)),
-                           "exception", frames=[Frame(*f) for f in result["frames"]])
+    return SubmissionFault(
+        "error",
+        Feedback(code, {"error": result["error"], **params}, mistake, tuple(notes)),
+        "exception",
+        frames=[Frame(*f) for f in result["frames"]],
+    )
 
 
 def _ask(learner, own: str, ask: Callable):
@@ -96,113 +102,118 @@ def _number(value, what: str, code: str = "reverse_mode.not_number", **params) -
 
 # --- Var: every operator, alone and in a chain ---------------------------------------
 
+
 @dataclasses.dataclass(frozen=True)
 class Expr:
-    inputs: str                      # the input names, in order: "x" or "xy"
-    value: Callable                  # the value, from floats
-    partials: Callable               # the partial derivatives, one per input
-    hint: str                        # the code of the note that says where to look when it is wrong
-    needs: tuple[str, ...] = ()      # simpler expressions it relies on (tested in their own group)
+    inputs: str  # the input names, in order: "x" or "xy"
+    value: Callable  # the value, from floats
+    partials: Callable  # the partial derivatives, one per input
+    hint: str  # the code of the note that says where to look when it is wrong
+    needs: tuple[str, ...] = ()  # simpler expressions it relies on (tested in their own group)
 
 
 EXPRS = {
     "x + y": Expr("xy", lambda x, y: x + y, lambda x, y: (1.0, 1.0), "reverse_mode.hint.add"),
-    "x + 1": Expr("x", lambda x: x + 1, lambda x: (1.0,),
-                  "reverse_mode.hint.add_number"),
-    "1 + x": Expr("x", lambda x: 1 + x, lambda x: (1.0,),
-                  "reverse_mode.hint.radd"),
-    "(x + y) * 2.5": Expr("xy", lambda x, y: (x + y) * 2.5, lambda x, y: (2.5, 2.5),
-                          "reverse_mode.hint.add_chain",
-                          ("x * 2.5",)),
+    "x + 1": Expr("x", lambda x: x + 1, lambda x: (1.0,), "reverse_mode.hint.add_number"),
+    "1 + x": Expr("x", lambda x: 1 + x, lambda x: (1.0,), "reverse_mode.hint.radd"),
+    "(x + y) * 2.5": Expr(
+        "xy", lambda x, y: (x + y) * 2.5, lambda x, y: (2.5, 2.5), "reverse_mode.hint.add_chain", ("x * 2.5",)
+    ),
     "x - y": Expr("xy", lambda x, y: x - y, lambda x, y: (1.0, -1.0), "reverse_mode.hint.sub"),
     "x - 1": Expr("x", lambda x: x - 1, lambda x: (1.0,), "reverse_mode.hint.sub_number"),
-    "1 - x": Expr("x", lambda x: 1 - x, lambda x: (-1.0,),
-                  "reverse_mode.hint.rsub"),
-    "2 - (x - y)": Expr("xy", lambda x, y: 2 - (x - y), lambda x, y: (-1.0, 1.0),
-                        "reverse_mode.hint.sub_chain"),
-    "x * y": Expr("xy", lambda x, y: x * y, lambda x, y: (y, x),
-                  "reverse_mode.hint.mul"),
+    "1 - x": Expr("x", lambda x: 1 - x, lambda x: (-1.0,), "reverse_mode.hint.rsub"),
+    "2 - (x - y)": Expr("xy", lambda x, y: 2 - (x - y), lambda x, y: (-1.0, 1.0), "reverse_mode.hint.sub_chain"),
+    "x * y": Expr("xy", lambda x, y: x * y, lambda x, y: (y, x), "reverse_mode.hint.mul"),
     "x * 3": Expr("x", lambda x: x * 3, lambda x: (3.0,), "reverse_mode.hint.mul_number"),
-    "3 * x": Expr("x", lambda x: 3 * x, lambda x: (3.0,),
-                  "reverse_mode.hint.rmul"),
+    "3 * x": Expr("x", lambda x: 3 * x, lambda x: (3.0,), "reverse_mode.hint.rmul"),
     "x * 2.5": Expr("x", lambda x: x * 2.5, lambda x: (2.5,), "reverse_mode.hint.mul_float"),
-    "(x * y) * 2.5": Expr("xy", lambda x, y: (x * y) * 2.5, lambda x, y: (2.5 * y, 2.5 * x),
-                          "reverse_mode.hint.mul_chain"),
-    "x / y": Expr("xy", lambda x, y: x / y, lambda x, y: (1 / y, -x / y ** 2),
-                  "reverse_mode.hint.div"),
-    "x / 3": Expr("x", lambda x: x / 3, lambda x: (1 / 3,),
-                  "reverse_mode.hint.div_number"),
-    "2 / x": Expr("x", lambda x: 2 / x, lambda x: (-2 / x ** 2,),
-                  "reverse_mode.hint.rtruediv"),
-    "(x / y) / 4": Expr("xy", lambda x, y: (x / y) / 4, lambda x, y: (1 / (4 * y), -x / (4 * y ** 2)),
-                        "reverse_mode.hint.div_chain"),
+    "(x * y) * 2.5": Expr(
+        "xy", lambda x, y: (x * y) * 2.5, lambda x, y: (2.5 * y, 2.5 * x), "reverse_mode.hint.mul_chain"
+    ),
+    "x / y": Expr("xy", lambda x, y: x / y, lambda x, y: (1 / y, -x / y**2), "reverse_mode.hint.div"),
+    "x / 3": Expr("x", lambda x: x / 3, lambda x: (1 / 3,), "reverse_mode.hint.div_number"),
+    "2 / x": Expr("x", lambda x: 2 / x, lambda x: (-2 / x**2,), "reverse_mode.hint.rtruediv"),
+    "(x / y) / 4": Expr(
+        "xy", lambda x, y: (x / y) / 4, lambda x, y: (1 / (4 * y), -x / (4 * y**2)), "reverse_mode.hint.div_chain"
+    ),
     "-x": Expr("x", lambda x: -x, lambda x: (-1.0,), "reverse_mode.hint.neg"),
-    "-(-x)": Expr("x", lambda x: x, lambda x: (1.0,),
-                  "reverse_mode.hint.neg_chain"),
-    "-(x * y)": Expr("xy", lambda x, y: -(x * y), lambda x, y: (-y, -x),
-                     "reverse_mode.hint.neg_product", ("x * y",)),
+    "-(-x)": Expr("x", lambda x: x, lambda x: (1.0,), "reverse_mode.hint.neg_chain"),
+    "-(x * y)": Expr("xy", lambda x, y: -(x * y), lambda x, y: (-y, -x), "reverse_mode.hint.neg_product", ("x * y",)),
     "x ** 2": Expr("x", *_power(2), "reverse_mode.hint.pow_square"),
     "x ** 3": Expr("x", *_power(3), "reverse_mode.hint.pow_cube"),
     "x ** -1": Expr("x", *_power(-1), "reverse_mode.hint.pow_inverse"),
     "x ** 0.5": Expr("x", *_power(0.5), "reverse_mode.hint.pow_root"),
     "x ** -1.5": Expr("x", *_power(-1.5), "reverse_mode.hint.pow_negative_fraction"),
     "x ** 2.5": Expr("x", *_power(2.5), "reverse_mode.hint.pow_fraction"),
-    "(x ** 2) ** 3": Expr("x", lambda x: (x ** 2) ** 3, lambda x: (6 * x ** 5,),
-                          "reverse_mode.hint.pow_chain"),
+    "(x ** 2) ** 3": Expr("x", lambda x: (x**2) ** 3, lambda x: (6 * x**5,), "reverse_mode.hint.pow_chain"),
     "x.exp()": Expr("x", math.exp, lambda x: (math.exp(x),), "reverse_mode.hint.exp"),
-    "x.exp().exp()": Expr("x", lambda x: math.exp(math.exp(x)), lambda x: (math.exp(math.exp(x) + x),),
-                          "reverse_mode.hint.exp_chain"),
+    "x.exp().exp()": Expr(
+        "x", lambda x: math.exp(math.exp(x)), lambda x: (math.exp(math.exp(x) + x),), "reverse_mode.hint.exp_chain"
+    ),
     "x.log()": Expr("x", math.log, lambda x: (1 / x,), "reverse_mode.hint.log"),
-    "x.log().log()": Expr("x", lambda x: math.log(math.log(x)), lambda x: (1 / (x * math.log(x)),),
-                          "reverse_mode.hint.log_chain"),
+    "x.log().log()": Expr(
+        "x", lambda x: math.log(math.log(x)), lambda x: (1 / (x * math.log(x)),), "reverse_mode.hint.log_chain"
+    ),
     "x.sin()": Expr("x", math.sin, lambda x: (math.cos(x),), "reverse_mode.hint.sin"),
-    "x.sin().sin()": Expr("x", lambda x: math.sin(math.sin(x)), lambda x: (math.cos(math.sin(x)) * math.cos(x),),
-                          "reverse_mode.hint.sin_chain"),
-    "x.tanh()": Expr("x", math.tanh, lambda x: (_dtanh(x),),
-                     "reverse_mode.hint.tanh"),
-    "x.tanh().tanh()": Expr("x", lambda x: math.tanh(math.tanh(x)), lambda x: (_dtanh(math.tanh(x)) * _dtanh(x),),
-                            "reverse_mode.hint.tanh_chain"),
-    "x.relu()": Expr("x", lambda x: max(x, 0.0), lambda x: (1.0 if x > 0 else 0.0,),
-                     "reverse_mode.hint.relu"),
-    "x.relu() * 3": Expr("x", lambda x: max(x, 0.0) * 3, lambda x: (3.0 if x > 0 else 0.0,),
-                         "reverse_mode.hint.relu_chain", ("x * 3",)),
-    "x.sigmoid()": Expr("x", _sigmoid, lambda x: (_dsigmoid(x),),
-                        "reverse_mode.hint.sigmoid"),
-    "x.sigmoid().sigmoid()": Expr("x", lambda x: _sigmoid(_sigmoid(x)),
-                                  lambda x: (_dsigmoid(_sigmoid(x)) * _dsigmoid(x),),
-                                  "reverse_mode.hint.sigmoid_chain"),
-    "x * x": Expr("x", lambda x: x * x, lambda x: (2 * x,),
-                  "reverse_mode.hint.square", ("x * y",)),
-    "x + x": Expr("x", lambda x: x + x, lambda x: (2.0,),
-                  "reverse_mode.hint.double", ("x + y",)),
-    "x * x * x": Expr("x", lambda x: x * x * x, lambda x: (3 * x * x,),
-                      "reverse_mode.hint.cube",
-                      ("x * y",)),
-    "x * y + y": Expr("xy", lambda x, y: x * y + y, lambda x, y: (y, x + 1),
-                      "reverse_mode.hint.lecture",
-                      ("x * y", "x + y")),
+    "x.sin().sin()": Expr(
+        "x",
+        lambda x: math.sin(math.sin(x)),
+        lambda x: (math.cos(math.sin(x)) * math.cos(x),),
+        "reverse_mode.hint.sin_chain",
+    ),
+    "x.tanh()": Expr("x", math.tanh, lambda x: (_dtanh(x),), "reverse_mode.hint.tanh"),
+    "x.tanh().tanh()": Expr(
+        "x",
+        lambda x: math.tanh(math.tanh(x)),
+        lambda x: (_dtanh(math.tanh(x)) * _dtanh(x),),
+        "reverse_mode.hint.tanh_chain",
+    ),
+    "x.relu()": Expr("x", lambda x: max(x, 0.0), lambda x: (1.0 if x > 0 else 0.0,), "reverse_mode.hint.relu"),
+    "x.relu() * 3": Expr(
+        "x", lambda x: max(x, 0.0) * 3, lambda x: (3.0 if x > 0 else 0.0,), "reverse_mode.hint.relu_chain", ("x * 3",)
+    ),
+    "x.sigmoid()": Expr("x", _sigmoid, lambda x: (_dsigmoid(x),), "reverse_mode.hint.sigmoid"),
+    "x.sigmoid().sigmoid()": Expr(
+        "x",
+        lambda x: _sigmoid(_sigmoid(x)),
+        lambda x: (_dsigmoid(_sigmoid(x)) * _dsigmoid(x),),
+        "reverse_mode.hint.sigmoid_chain",
+    ),
+    "x * x": Expr("x", lambda x: x * x, lambda x: (2 * x,), "reverse_mode.hint.square", ("x * y",)),
+    "x + x": Expr("x", lambda x: x + x, lambda x: (2.0,), "reverse_mode.hint.double", ("x + y",)),
+    "x * x * x": Expr("x", lambda x: x * x * x, lambda x: (3 * x * x,), "reverse_mode.hint.cube", ("x * y",)),
+    "x * y + y": Expr(
+        "xy", lambda x, y: x * y + y, lambda x, y: (y, x + 1), "reverse_mode.hint.lecture", ("x * y", "x + y")
+    ),
     "u + u * 3 + u * u  with u = x * y": Expr(
-        "xy", lambda x, y: x * y + x * y * 3 + (x * y) ** 2,
+        "xy",
+        lambda x, y: x * y + x * y * 3 + (x * y) ** 2,
         lambda x, y: ((4 + 2 * x * y) * y, (4 + 2 * x * y) * x),
-        "reverse_mode.hint.three_users", ("x * y", "x + y", "x * 3")),
+        "reverse_mode.hint.three_users",
+        ("x * y", "x + y", "x * 3"),
+    ),
 }
 
 _WITHOUT_OUT_GRAD = "reverse_mode.chain_rule_without_out_grad"
 
 # what known near-misses return: expression -> {mistake: (value, partials)}, from floats
 NEAR = {
-    "(x + y) * 2.5": {_WITHOUT_OUT_GRAD: (lambda x, y: (x + y) * 2.5, lambda x, y: (1.0, 1.0)),
-                      "reverse_mode.mul_own_value": (lambda x, y: (x + y) * 2.5, lambda x, y: (x + y, x + y))},
+    "(x + y) * 2.5": {
+        _WITHOUT_OUT_GRAD: (lambda x, y: (x + y) * 2.5, lambda x, y: (1.0, 1.0)),
+        "reverse_mode.mul_own_value": (lambda x, y: (x + y) * 2.5, lambda x, y: (x + y, x + y)),
+    },
     "x * y": {"reverse_mode.mul_own_value": (lambda x, y: x * y, lambda x, y: (x, y))},
     "1 - x": {"reverse_mode.rsub_reversed": (lambda x: x - 1, lambda x: (1.0,))},
     "2 - (x - y)": {_WITHOUT_OUT_GRAD: (lambda x, y: 2 - (x - y), lambda x, y: (1.0, -1.0))},
     "(x * y) * 2.5": {_WITHOUT_OUT_GRAD: (lambda x, y: x * y * 2.5, lambda x, y: (y, x))},
     "2 / x": {"reverse_mode.rtruediv_reversed": (lambda x: x / 2, lambda x: (0.5,))},
-    "(x / y) / 4": {_WITHOUT_OUT_GRAD: (lambda x, y: x / y / 4, lambda x, y: (1 / y, -x / y ** 2))},
+    "(x / y) / 4": {_WITHOUT_OUT_GRAD: (lambda x, y: x / y / 4, lambda x, y: (1 / y, -x / y**2))},
     "-(-x)": {_WITHOUT_OUT_GRAD: (lambda x: x, lambda x: (-1.0,))},
-    **{f"x ** {p}": {"reverse_mode.power_rule_exponent": (lambda x, p=p: x ** p, lambda x, p=p: (p * x ** p,))}
-       for p in (2, 3, -1, 0.5, -1.5, 2.5)},
-    "(x ** 2) ** 3": {_WITHOUT_OUT_GRAD: (lambda x: x ** 6, lambda x: (2 * x,))},
+    **{
+        f"x ** {p}": {"reverse_mode.power_rule_exponent": (lambda x, p=p: x**p, lambda x, p=p: (p * x**p,))}
+        for p in (2, 3, -1, 0.5, -1.5, 2.5)
+    },
+    "(x ** 2) ** 3": {_WITHOUT_OUT_GRAD: (lambda x: x**6, lambda x: (2 * x,))},
     "x.exp().exp()": {_WITHOUT_OUT_GRAD: (lambda x: math.exp(math.exp(x)), lambda x: (math.exp(x),))},
     "x.log().log()": {_WITHOUT_OUT_GRAD: (lambda x: math.log(math.log(x)), lambda x: (1 / x,))},
     "x.sin().sin()": {_WITHOUT_OUT_GRAD: (lambda x: math.sin(math.sin(x)), lambda x: (math.cos(x),))},
@@ -236,16 +247,28 @@ GROUPS = {
     "mul": [("x * y", "AA"), ("x * 3", "A"), ("3 * x", "A"), ("x * 2.5", "A"), ("(x * y) * 2.5", "AA")],
     "div": [("x / y", "AN"), ("x / 3", "A"), ("2 / x", "N"), ("(x / y) / 4", "AN")],
     "neg": [("-x", "A"), ("-(-x)", "A"), ("-(x * y)", "AA")],
-    "pow": [("x ** 2", "A"), ("x ** 3", "M"), ("x ** -1", "N"), ("x ** 0.5", "P"), ("x ** -1.5", "P"),
-            ("x ** 2.5", "P"), ("(x ** 2) ** 3", "N")],
+    "pow": [
+        ("x ** 2", "A"),
+        ("x ** 3", "M"),
+        ("x ** -1", "N"),
+        ("x ** 0.5", "P"),
+        ("x ** -1.5", "P"),
+        ("x ** 2.5", "P"),
+        ("(x ** 2) ** 3", "N"),
+    ],
     "exp": [("x.exp()", "A"), ("x.exp().exp()", "A")],
     "log": [("x.log()", "P"), ("x.log().log()", "L")],
     "sin": [("x.sin()", "A"), ("x.sin().sin()", "A")],
     "tanh": [("x.tanh()", "A"), ("x.tanh().tanh()", "A")],
     "relu": [("x.relu()", "P"), ("x.relu()", "M"), ("x.relu()", "Z"), ("x.relu() * 3", "P"), ("x.relu() * 3", "M")],
     "sigmoid": [("x.sigmoid()", "A"), ("x.sigmoid()", "B"), ("x.sigmoid().sigmoid()", "A")],
-    "shared-nodes": [("x * x", "A"), ("x + x", "A"), ("x * x * x", "A"), ("x * y + y", "AA"),
-                     ("u + u * 3 + u * u  with u = x * y", "AA")],
+    "shared-nodes": [
+        ("x * x", "A"),
+        ("x + x", "A"),
+        ("x * x * x", "A"),
+        ("x * y + y", "AA"),
+        ("u + u * 3 + u * u  with u = x * y", "AA"),
+    ],
 }
 
 
@@ -279,27 +302,39 @@ def _problem(name: str, values, result: dict):
     mistake = _mistake(name, values, data, grads)
     want = expr.value(*values)
     if not _close(data, want):
-        return Wrong("reverse_mode.data", expr=name, got=data, expected=want, notes=notes, mistake=mistake,
-                     context=False)
+        return Wrong(
+            "reverse_mode.data", expr=name, got=data, expected=want, notes=notes, mistake=mistake, context=False
+        )
     for v, got, want in zip(expr.inputs, grads, expr.partials(*values)):
         if not _close(got, want):
-            return Wrong("reverse_mode.partial", expr=name, input=v, got=got, expected=want, notes=notes,
-                         mistake=mistake, context=False)
+            return Wrong(
+                "reverse_mode.partial",
+                expr=name,
+                input=v,
+                got=got,
+                expected=want,
+                notes=notes,
+                mistake=mistake,
+                context=False,
+            )
     return None
 
 
 @pytest.mark.function("Var")
 @pytest.mark.parametrize("group", GROUPS)
 def test_var_operators(learner, seed, group):
-    items = [(name, [DOMAINS[d](cases.rng(seed, "Var", group, name, domain, i)) for i, d in enumerate(domain)])
-             for name, domain in GROUPS[group]]
+    items = [
+        (name, [DOMAINS[d](cases.rng(seed, "Var", group, name, domain, i)) for i, d in enumerate(domain)])
+        for name, domain in GROUPS[group]
+    ]
     needs = sorted({n for name, _ in GROUPS[group] for n in EXPRS[name].needs})
-    needs = [(n, [DOMAINS["N"](cases.rng(seed, "Var", "needs", n, i)) for i in range(len(EXPRS[n].inputs))])
-             for n in needs]
+    needs = [
+        (n, [DOMAINS["N"](cases.rng(seed, "Var", "needs", n, i)) for i in range(len(EXPRS[n].inputs))]) for n in needs
+    ]
     results = learner.scenario("reverse_mode.expressions", [list(item) for item in items + needs])
     problems = [_problem(name, values, r) for (name, values), r in zip(items + needs, results)]
-    mine = problems[:len(items)]
-    broken_needs = {name for (name, _), p in zip(needs, problems[len(items):]) if p}
+    mine = problems[: len(items)]
+    broken_needs = {name for (name, _), p in zip(needs, problems[len(items) :]) if p}
     first = next((i for i, p in enumerate(mine) if p), None)
     if first is None:
         return
@@ -318,6 +353,7 @@ def test_var_operators(learner, seed, group):
 
 
 # --- Var: the graph as a whole ---------------------------------------------------------
+
 
 def check_fresh(learner, g):
     x, y = DOMAINS["N"](g), DOMAINS["N"](g)
@@ -355,10 +391,20 @@ def check_backward_twice(learner, g):
     allowed = TOL * (1 + abs(x) + abs(y))
     if not checks.same(runs[1], want, allowed):
         # without zeroing, the second pass adds to what the first left: in the nodes too (u.grad = 2), or only in x, y
-        mistake = checks.near_miss(runs[1], want, [("reverse_mode.backward_not_zeroed", [3 * y, 3 * x + 2]),
-                                                   ("reverse_mode.backward_not_zeroed", 2 * want)], allowed)
-        raise Wrong("reverse_mode.backward_twice", x=x, y=y, **_pairs(f=runs[0], g=runs[1], e=want),
-                    mistake=mistake, context=False)
+        mistake = checks.near_miss(
+            runs[1],
+            want,
+            [("reverse_mode.backward_not_zeroed", [3 * y, 3 * x + 2]), ("reverse_mode.backward_not_zeroed", 2 * want)],
+            allowed,
+        )
+        raise Wrong(
+            "reverse_mode.backward_twice",
+            x=x,
+            y=y,
+            **_pairs(f=runs[0], g=runs[1], e=want),
+            mistake=mistake,
+            context=False,
+        )
 
 
 def check_backward_subgraph(learner, g):
@@ -383,8 +429,13 @@ def check_deep_chain(learner, g):
         result = learner.scenario("reverse_mode.deep_chain", x=x, r=r, c=c, steps=DEEP_STEPS)
     except SubmissionFault as fault:
         raise _with_note(fault, Feedback("reverse_mode.deep_chain_slow")) if fault.status == "timeout" else fault
-    seen = _outcome(result, "reverse_mode.deep_chain_raised", [Feedback("reverse_mode.deep_chain_stack")],
-                    {"RecursionError": "reverse_mode.recursive_sort"}, **setup)
+    seen = _outcome(
+        result,
+        "reverse_mode.deep_chain_raised",
+        [Feedback("reverse_mode.deep_chain_stack")],
+        {"RecursionError": "reverse_mode.recursive_sort"},
+        **setup,
+    )
     data = x
     for _ in range(DEEP_STEPS):
         data = data * r + c
@@ -392,8 +443,8 @@ def check_deep_chain(learner, g):
     if not _close(got, data):
         raise Wrong("reverse_mode.deep_chain_data", got=got, expected=data, context=False, **setup)
     got = _number(seen["grad"], "x.grad")
-    if not _close(got, r ** DEEP_STEPS):
-        raise Wrong("reverse_mode.deep_chain_grad", got=got, expected=r ** DEEP_STEPS, context=False, **setup)
+    if not _close(got, r**DEEP_STEPS):
+        raise Wrong("reverse_mode.deep_chain_grad", got=got, expected=r**DEEP_STEPS, context=False, **setup)
 
 
 REPEATED_LEVELS = 50
@@ -418,8 +469,9 @@ def check_repeated_use(learner, g):
         raise Wrong("reverse_mode.repeated_use_data", got=got, expected=data, context=False, **setup)
     got = _number(seen["grad"], "x.grad")
     if not _close(got, (a + b) ** REPEATED_LEVELS):
-        raise Wrong("reverse_mode.repeated_use_grad", got=got, expected=(a + b) ** REPEATED_LEVELS, context=False,
-                    **setup)
+        raise Wrong(
+            "reverse_mode.repeated_use_grad", got=got, expected=(a + b) ** REPEATED_LEVELS, context=False, **setup
+        )
 
 
 GRAPH = {
@@ -433,8 +485,7 @@ GATED_GRAPH = ("fresh-grad-is-zero",)  # every grad's right answer is 0.0: count
 
 
 @pytest.mark.function("Var")
-@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.gated) if c in GATED_GRAPH else c
-                                  for c in GRAPH])
+@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.gated) if c in GATED_GRAPH else c for c in GRAPH])
 def test_var_graph(learner, seed, case):
     GRAPH[case](learner, cases.rng(seed, "Var", case))
 
@@ -446,11 +497,13 @@ SCALAR = {
     "a * b + b": (("a", "b"), lambda a, b: (b, a + 1)),
     "x1 * x2 + x1.sin()": (("x1", "x2"), lambda x1, x2: (x2 + math.cos(x1), x1)),
     "x ** 3 - 2 * x": (("x",), lambda x: (3 * x * x - 2,)),
-    "x * y * z + x / z": (("x", "y", "z"), lambda x, y, z: (y * z + 1 / z, x * z, x * y - x / z ** 2)),
+    "x * y * z + x / z": (("x", "y", "z"), lambda x, y, z: (y * z + 1 / z, x * z, x * y - x / z**2)),
     "x * z  (y unused)": (("x", "y", "z"), lambda x, y, z: (z, 0.0, x)),
     "(w * x + b).sigmoid()": (("w", "x", "b"), lambda w, x, b: tuple(_dsigmoid(w * x + b) * d for d in (x, w, 1))),
     "(x * y).exp() + (x * y).log() - y.tanh()": (
-        ("x", "y"), lambda x, y: (y * math.exp(x * y) + 1 / x, x * math.exp(x * y) + 1 / y - _dtanh(y))),
+        ("x", "y"),
+        lambda x, y: (y * math.exp(x * y) + 1 / x, x * math.exp(x * y) + 1 / y - _dtanh(y)),
+    ),
 }
 
 GRAD = {
@@ -477,8 +530,14 @@ def test_grad(learner, seed, case):
     if not isinstance(result, tuple):
         values = result if isinstance(result, list) and len(result) == len(want) else None
         listed = values is not None and all(isinstance(v, (int, float)) and _close(v, w) for v, w in zip(values, want))
-        raise Wrong("reverse_mode.grad_not_tuple", type=type(result).__name__, value=result, context=False,
-                    mistake="reverse_mode.grad_returns_list" if listed else None, **call)
+        raise Wrong(
+            "reverse_mode.grad_not_tuple",
+            type=type(result).__name__,
+            value=result,
+            context=False,
+            mistake="reverse_mode.grad_returns_list" if listed else None,
+            **call,
+        )
     if len(result) != len(xs):
         raise Wrong("reverse_mode.grad_count", count=len(result), value=result, n=len(xs), context=False, **call)
     got = np.array([checks.scalar(v, f"grad(f, *xs)[{i}]") for i, v in enumerate(result)])
@@ -488,6 +547,7 @@ def test_grad(learner, seed, case):
 
 
 # --- jacobian_reverse ------------------------------------------------------------------
+
 
 def _mixed(v0, v1, v2):
     return [[v1, v0, 0], [math.cos(v0), 0, 0], [0, 0, 2 * v2], [1, v2, v1]]
@@ -538,8 +598,9 @@ def test_jacobian_reverse(learner, seed, case):
     if sorted(i for _, i in roots) != list(range(m)):
         counts = [sum(1 for _, i in roots if i == k) for k in range(m)]
         mistake = "reverse_mode.jacobian_backward_per_entry" if n > 1 and counts == [n] * m else None
-        raise Wrong("reverse_mode.backward_count", m=m, runs=len(roots), counts=counts, mistake=mistake,
-                    context=False, **call)
+        raise Wrong(
+            "reverse_mode.backward_count", m=m, runs=len(roots), counts=counts, mistake=mistake, context=False, **call
+        )
     alone = seen["alone"]
     for i in range(m):
         bad = [j for j in range(n) if not _close(J[i, j], want[i, j])]
@@ -548,19 +609,23 @@ def test_jacobian_reverse(learner, seed, case):
         fresh = alone[i] if i < len(alone) and alone[i] is not None else None
         rows = dict(i=i, bad=bad, got=J, expected=want, context=False, **call)
         if fresh is None or not all(isinstance(v, float) and _close(v, w) for v, w in zip(fresh, want[i])):
-            raise Wrong("reverse_mode.jacobian_row" if fresh is None else "reverse_mode.jacobian_row_derivatives",
-                        alone=fresh, **rows)
+            raise Wrong(
+                "reverse_mode.jacobian_row" if fresh is None else "reverse_mode.jacobian_row_derivatives",
+                alone=fresh,
+                **rows,
+            )
         absent = [j for j in bad if want[i, j] == 0]
         if absent:
-            raise Wrong("reverse_mode.jacobian_row_not_reset", j=absent[0], mistake="reverse_mode.jacobian_not_reset",
-                        **rows)
+            raise Wrong(
+                "reverse_mode.jacobian_row_not_reset", j=absent[0], mistake="reverse_mode.jacobian_not_reset", **rows
+            )
         raise Wrong("reverse_mode.jacobian_row_left_over", **rows)
 
 
 # --- cheaper_mode ----------------------------------------------------------------------
 
 CHEAPER = {
-    "network-loss": lambda g: (int(g.integers(10 ** 5, 10 ** 7)), 1),
+    "network-loss": lambda g: (int(g.integers(10**5, 10**7)), 1),
     "curve-in-space": lambda g: (1, int(g.integers(2, 10))),
     "square": lambda g: (int(g.integers(2, 50)),) * 2,
     "one-by-one": lambda g: (1, 1),
@@ -580,5 +645,12 @@ def test_cheaper_mode(learner, seed, case):
     got = learner.cheaper_mode(n_in, n_out)
     if got != want:
         mistake = "reverse_mode.modes_swapped" if want != "either" and got == SWAPPED[want] else None
-        raise Wrong("reverse_mode.cheaper_mode", n_inputs=n_in, n_outputs=n_out, got=got, expected=want,
-                    mistake=mistake, context=False)
+        raise Wrong(
+            "reverse_mode.cheaper_mode",
+            n_inputs=n_in,
+            n_outputs=n_out,
+            got=got,
+            expected=want,
+            mistake=mistake,
+            context=False,
+        )

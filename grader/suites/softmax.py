@@ -94,6 +94,7 @@ def naming(run, got, expected, near_misses, allowed):
 
 # --- softmax, logsumexp, log_softmax: one set of inputs ------------------------------------
 
+
 def far_apart(g, shape, axis):
     """Slices along ``axis`` centred at +1e4, −1e4 or 0: one shift for the whole array is not enough."""
     centre_shape = list(shape)
@@ -136,10 +137,14 @@ def softmax_near_misses(z, axis):
         ("softmax.no_max_shift", quietly(lambda: normalised(np.exp(z), axis))),
         ("softmax.global_max", quietly(lambda: normalised(np.exp(z - np.max(z)), axis))),
         ("softmax.max_without_keepdims", quietly(lambda: normalised(np.exp(z - np.max(z, axis=axis)), axis))),
-        ("softmax.max_over_last_axis",
-         quietly(lambda: normalised(np.exp(z - np.max(z, axis=-1, keepdims=True)), axis))),
-        ("softmax.sum_over_last_axis",
-         quietly(lambda: normalised(np.exp(z - np.max(z, axis=axis, keepdims=True)), -1))),
+        (
+            "softmax.max_over_last_axis",
+            quietly(lambda: normalised(np.exp(z - np.max(z, axis=-1, keepdims=True)), axis)),
+        ),
+        (
+            "softmax.sum_over_last_axis",
+            quietly(lambda: normalised(np.exp(z - np.max(z, axis=axis, keepdims=True)), -1)),
+        ),
     ]
 
 
@@ -149,8 +154,12 @@ def check_sums_to_one(s, axis) -> None:
     if np.max(np.abs(sums - 1.0)) <= 1e-9:
         return
     others = [k for k in range(s.ndim) if k != axis % s.ndim and np.max(np.abs(s.sum(axis=k) - 1.0)) <= 1e-9]
-    raise Wrong("softmax.sums_to_one", axis=axis, sums=sums,
-                notes=[Feedback("softmax.sums_along_other_axis", {"other": others[0]})] if others else ())
+    raise Wrong(
+        "softmax.sums_to_one",
+        axis=axis,
+        sums=sums,
+        notes=[Feedback("softmax.sums_along_other_axis", {"other": others[0]})] if others else (),
+    )
 
 
 @pytest.mark.function("softmax")
@@ -166,6 +175,7 @@ def test_softmax(learner, seed, case):
         s = checks.array(result, "softmax(z)", np.shape(z))
         check_sums_to_one(s, ax)
         checks.close(s, expected, "softmax(z)", tol=TOL, scale=scale, code="softmax.values", axis=ax)
+
     naming(run, result, expected, lambda: softmax_near_misses(z, ax), TOL * scale)
 
 
@@ -174,11 +184,12 @@ def reduced(result, shape, axis, name):
 
     The reduced axis kept as size 1 (keepdims=True) is not accepted: for axis=0 it is the
     same shape as the right answer with an extra leading axis."""
-    out_shape = shape[:axis % len(shape)] + shape[axis % len(shape) + 1:]
-    keep_shape = shape[:axis % len(shape)] + (1,) + shape[axis % len(shape) + 1:]
+    out_shape = shape[: axis % len(shape)] + shape[axis % len(shape) + 1 :]
+    keep_shape = shape[: axis % len(shape)] + (1,) + shape[axis % len(shape) + 1 :]
     if isinstance(result, np.ndarray) and result.shape == keep_shape and keep_shape != out_shape:
-        raise Wrong("check.shape", name=name, shape=result.shape, expected_shape=out_shape,
-                    mistake="softmax.logsumexp_keepdims")
+        raise Wrong(
+            "check.shape", name=name, shape=result.shape, expected_shape=out_shape, mistake="softmax.logsumexp_keepdims"
+        )
     if out_shape == ():
         return checks.scalar(result, name)
     return checks.array(result, name, out_shape)
@@ -205,6 +216,7 @@ def test_logsumexp(learner, seed, case):
         checks.no_warnings(learner, "logsumexp", advice="softmax.stable_logsumexp")
         value = reduced(result, np.shape(z), ax, "logsumexp(z)")
         checks.close(value, expected, "logsumexp(z)", tol=TOL, scale=scale, code="softmax.logsumexp", axis=ax)
+
     naming(run, result, expected, lambda: logsumexp_near_misses(z, ax), TOL * scale)
 
 
@@ -243,6 +255,7 @@ def test_log_softmax(learner, seed, case):
         checks.no_warnings(learner, "log_softmax", advice="softmax.stable_log_softmax")
         value = checks.array(result, "log_softmax(z)", np.shape(z))
         checks.close(value, expected, "log_softmax(z)", tol=TOL, scale=scale, code="softmax.log_softmax", axis=ax)
+
     naming(run, result, expected, lambda: log_softmax_near_misses(z, ax, result), TOL * scale)
 
 
@@ -262,9 +275,11 @@ JACOBIAN = {
 
 def jacobian_near_misses(z):
     s = quietly(lambda: normalised(np.exp(z - np.max(z)), -1))
-    return [("softmax.jacobian_missing_diag", -np.outer(s, s)),
-            ("softmax.jacobian_sign_flipped", np.outer(s, s) - np.diag(s)),
-            ("softmax.jacobian_elementwise", np.diag(s * (1 - s)))]
+    return [
+        ("softmax.jacobian_missing_diag", -np.outer(s, s)),
+        ("softmax.jacobian_sign_flipped", np.outer(s, s) - np.diag(s)),
+        ("softmax.jacobian_elementwise", np.diag(s * (1 - s))),
+    ]
 
 
 def check_jacobian(J, z, scale) -> None:
@@ -293,16 +308,19 @@ def judge_jacobian(learner, z) -> None:
     def run():
         checks.no_warnings(learner, "softmax_jacobian", advice="softmax.stable")
         check_jacobian(checks.array(result, "J", (len(zf), len(zf))), z, magnitude(z))
+
     naming(run, result, expected, lambda: jacobian_near_misses(zf), 1e-10)
 
 
 # --- softmax_backward ----------------------------------------------------------------------
+
 
 def backward_case(shape, axis, z_scale=2.0, g_scale=1.0, integer_g=False):
     def make(g):
         s = ref_softmax(z_scale * g.standard_normal(shape), -1 if axis is None else axis).astype(float)
         upstream = g.integers(-5, 6, shape).tolist() if integer_g else g_scale * g.standard_normal(shape)
         return s, upstream, axis
+
     return make
 
 
@@ -327,9 +345,11 @@ def jacobian_product(s, g, axis) -> np.ndarray:
 
 
 def backward_near_misses(s, g, axis):
-    return [("softmax.backward_diagonal_only", s * g),
-            ("softmax.backward_sum_over_last_axis", s * (g - np.sum(g * s, axis=-1, keepdims=True))),
-            ("softmax.backward_sign_flipped", -jacobian_product(s, g, axis))]
+    return [
+        ("softmax.backward_diagonal_only", s * g),
+        ("softmax.backward_sum_over_last_axis", s * (g - np.sum(g * s, axis=-1, keepdims=True))),
+        ("softmax.backward_sign_flipped", -jacobian_product(s, g, axis)),
+    ]
 
 
 @pytest.mark.function("softmax_backward")
@@ -345,6 +365,7 @@ def test_softmax_backward(learner, seed, case):
         checks.no_warnings(learner, "softmax_backward")
         dz = checks.array(result, "dz", s.shape)
         checks.close(dz, expected, "dz", tol=TOL, scale=scale, code="softmax.backward", axis=ax)
+
     naming(run, result, expected, lambda: backward_near_misses(s, gf, ax), TOL * scale)
 
 
@@ -354,8 +375,13 @@ def test_softmax_backward_without_jacobian(learner, seed):
     g = cases.rng(seed, "softmax_backward", "wide")
     s, upstream = ref_softmax(g.standard_normal((3, WIDE))).astype(float), g.standard_normal((3, WIDE))
     if learner.raises("softmax_backward", s, upstream) == "MemoryError":
-        raise Wrong("softmax.backward_memory", rows=3, wide=WIDE, gib=WIDE ** 2 * 8 / 2 ** 30,
-                    mistake="softmax.backward_builds_jacobian")
+        raise Wrong(
+            "softmax.backward_memory",
+            rows=3,
+            wide=WIDE,
+            gib=WIDE**2 * 8 / 2**30,
+            mistake="softmax.backward_builds_jacobian",
+        )
     dz = checks.array(learner.softmax_backward(s, upstream), "dz", s.shape)
     s_ld = s.astype(LD)
     expected = s_ld * (upstream - np.sum(upstream * s_ld, axis=-1, keepdims=True))
@@ -387,8 +413,7 @@ def cross_entropy_near_misses(logits, labels, expected):
         ("softmax.cross_entropy_sum", len(labels) * expected),
         ("softmax.log_of_softmax", quietly(lambda: -np.mean(np.log(p[rows, labels])))),
         ("softmax.cross_entropy_picks_columns", quietly(lambda: -np.mean(np.log(p)[:, labels]))),
-        *[("softmax.epsilon_inside_log", quietly(lambda e=e: -np.mean(np.log(p[rows, labels] + e))))
-          for e in EPSILONS],
+        *[("softmax.epsilon_inside_log", quietly(lambda e=e: -np.mean(np.log(p[rows, labels] + e)))) for e in EPSILONS],
     ]
 
 
@@ -403,6 +428,7 @@ def test_cross_entropy(learner, seed, case):
         checks.no_warnings(learner, "cross_entropy", advice="softmax.stable_cross_entropy")
         loss = checks.scalar(result, "the loss")
         checks.close(loss, expected, "the loss", tol=allowed, code="softmax.cross_entropy", n=len(labels))
+
     naming(run, result, expected, lambda: cross_entropy_near_misses(logits, labels, expected), allowed / 10)
 
 
@@ -413,9 +439,11 @@ def cross_entropy_grad_near_misses(logits, labels):
     onehot[np.arange(n), labels] = 1.0
     columns = p.copy()
     columns[:, labels] -= 1.0
-    return [("softmax.grad_without_mean", p - onehot),
-            ("softmax.grad_onehot_columns", columns / n),
-            ("softmax.grad_sign_flipped", (onehot - p) / n)]
+    return [
+        ("softmax.grad_without_mean", p - onehot),
+        ("softmax.grad_onehot_columns", columns / n),
+        ("softmax.grad_sign_flipped", (onehot - p) / n),
+    ]
 
 
 @pytest.mark.function("cross_entropy_grad")
@@ -431,4 +459,5 @@ def test_cross_entropy_grad(learner, seed, case):
         checks.no_warnings(learner, "cross_entropy_grad", advice="softmax.stable")
         grad = checks.array(result, "grad", shape)
         checks.close(grad, expected, "grad", tol=allowed, code="softmax.cross_entropy_grad", n=shape[0])
+
     naming(run, result, expected, lambda: cross_entropy_grad_near_misses(logits, labels), allowed)

@@ -87,6 +87,7 @@ def diagnose(result, A, sigma_tol: float) -> str | None:
 
 # --- svd_2x2 ----------------------------------------------------------------------
 
+
 def _rotation(t):
     return np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
 
@@ -117,8 +118,10 @@ def test_svd_2x2(learner, seed, case):
 # --- svd_via_eig -------------------------------------------------------------------
 
 SVD_VIA_EIG = {
-    **{name: (lambda m, n: lambda g: cases.conditioned(g, m, n, cond=10.0, scale=g.uniform(0.5, 5)))(m, n)
-       for name, (m, n) in cases.SHAPES.items()},
+    **{
+        name: (lambda m, n: lambda g: cases.conditioned(g, m, n, cond=10.0, scale=g.uniform(0.5, 5)))(m, n)
+        for name, (m, n) in cases.SHAPES.items()
+    },
     "ill-conditioned": lambda g: cases.conditioned(g, 6, 4, cond=1e3),
     "ill-conditioned-wide": lambda g: cases.conditioned(g, 3, 6, cond=1e3),
     "integers": lambda g: cases.integers(g, 4, 3),
@@ -162,8 +165,14 @@ def test_ellipse_axes(learner, seed, case):
             d = directions[:, i]
             residual = float(np.linalg.norm(gram @ d - sigma[i] ** 2 * d))
             if residual > 1e-9 * max(sigma[0] ** 2, 1e-300):
-                raise Wrong("svd_basics.ellipse_direction", i=i, d=d, sigma=sigma[i], residual=residual,
-                            mistake=ellipse_mistake(A, directions, sigma))
+                raise Wrong(
+                    "svd_basics.ellipse_direction",
+                    i=i,
+                    d=d,
+                    sigma=sigma[i],
+                    residual=residual,
+                    mistake=ellipse_mistake(A, directions, sigma),
+                )
 
 
 def ellipse_mistake(A, directions, sigma) -> str | None:
@@ -181,5 +190,6 @@ def ellipse_mistake(A, directions, sigma) -> str | None:
 
 def same_up_to_signs(D, W, tol: float = 1e-8) -> bool:
     """Column i of D is ± column i of W, for every i."""
-    return all(min(np.max(np.abs(D[:, i] - W[:, i])), np.max(np.abs(D[:, i] + W[:, i]))) <= tol
-               for i in range(W.shape[1]))
+    return all(
+        min(np.max(np.abs(D[:, i] - W[:, i])), np.max(np.abs(D[:, i] + W[:, i]))) <= tol for i in range(W.shape[1])
+    )

@@ -35,21 +35,45 @@ def magnitude(*arrays) -> float:
 # name -> (operand names, the code of its formula in words, oracle without einsum, operand shapes to try)
 EINSUM = {
     "inner": ("x, y", "tensors.formula.inner", lambda x, y: x @ y, [[(5,), (5,)], [(1,), (1,)], [(8,), (8,)]]),
-    "outer": ("x, y", "tensors.formula.outer", lambda x, y: x[:, None] * y[None, :],
-              [[(3,), (5,)], [(4,), (1,)], [(1,), (6,)]]),
-    "matmul": ("A, B", "tensors.formula.matmul", lambda A, B: A @ B,
-               [[(3, 4), (4, 5)], [(2, 6), (6, 1)], [(4, 4), (4, 4)]]),
+    "outer": (
+        "x, y",
+        "tensors.formula.outer",
+        lambda x, y: x[:, None] * y[None, :],
+        [[(3,), (5,)], [(4,), (1,)], [(1,), (6,)]],
+    ),
+    "matmul": (
+        "A, B",
+        "tensors.formula.matmul",
+        lambda A, B: A @ B,
+        [[(3, 4), (4, 5)], [(2, 6), (6, 1)], [(4, 4), (4, 4)]],
+    ),
     "trace": ("A", "tensors.formula.trace", np.trace, [[(4, 4)], [(1, 1)], [(6, 6)]]),
     "transpose": ("A", "tensors.formula.transpose", np.transpose, [[(3, 5)], [(1, 4)], [(4, 4)]]),
     "diag": ("A", "tensors.formula.diag", np.diagonal, [[(4, 4)], [(1, 1)], [(5, 5)]]),
-    "batch_matmul": ("A, B", "tensors.formula.batch_matmul", lambda A, B: A @ B,
-                     [[(3, 2, 4), (3, 4, 5)], [(1, 3, 3), (1, 3, 2)], [(4, 5, 2), (4, 2, 3)]]),
-    "attention_scores": ("Q, K", "tensors.formula.attention_scores", lambda Q, K: Q @ np.swapaxes(K, -1, -2),
-                         [[(2, 3, 4, 5)] * 2, [(1, 2, 6, 3)] * 2, [(3, 1, 2, 7)] * 2]),
-    "frobenius": ("A, B", "tensors.formula.frobenius", lambda A, B: np.sum(A * B),
-                  [[(3, 4), (3, 4)], [(5, 2), (5, 2)], [(4, 4), (4, 4)]]),
-    "bilinear": ("x, A, y", "tensors.formula.bilinear", lambda x, A, y: x @ A @ y,
-                 [[(3,), (3, 5), (5,)], [(4,), (4, 1), (1,)], [(2,), (2, 2), (2,)]]),
+    "batch_matmul": (
+        "A, B",
+        "tensors.formula.batch_matmul",
+        lambda A, B: A @ B,
+        [[(3, 2, 4), (3, 4, 5)], [(1, 3, 3), (1, 3, 2)], [(4, 5, 2), (4, 2, 3)]],
+    ),
+    "attention_scores": (
+        "Q, K",
+        "tensors.formula.attention_scores",
+        lambda Q, K: Q @ np.swapaxes(K, -1, -2),
+        [[(2, 3, 4, 5)] * 2, [(1, 2, 6, 3)] * 2, [(3, 1, 2, 7)] * 2],
+    ),
+    "frobenius": (
+        "A, B",
+        "tensors.formula.frobenius",
+        lambda A, B: np.sum(A * B),
+        [[(3, 4), (3, 4)], [(5, 2), (5, 2)], [(4, 4), (4, 4)]],
+    ),
+    "bilinear": (
+        "x, A, y",
+        "tensors.formula.bilinear",
+        lambda x, A, y: x @ A @ y,
+        [[(3,), (3, 5), (5,)], [(4,), (4, 1), (1,)], [(2,), (2, 2), (2,)]],
+    ),
 }
 
 
@@ -105,16 +129,24 @@ def test_einsum_spec(learner, seed, name):
             got = np.asarray(np.einsum(spec, *operands))
         except Exception as exc:  # noqa: BLE001 - the learner's string is malformed for these operands
             mistake, found = einsum_mistake(spec, operands, None, expected, allowed)
-            raise Wrong("tensors.einsum_rejected", error=f"{type(exc).__name__}: {exc}", mistake=mistake,
-                        **found, **params) from None
+            raise Wrong(
+                "tensors.einsum_rejected", error=f"{type(exc).__name__}: {exc}", mistake=mistake, **found, **params
+            ) from None
         if checks.same(got, expected, allowed):
             continue
         mistake, found = einsum_mistake(spec, operands, got, expected, allowed)
         if got.shape != expected.shape:
-            raise Wrong("tensors.einsum_shape", shape=got.shape, expected_shape=expected.shape, mistake=mistake,
-                        **found, **params)
-        checks.close(got, expected, "result", tol=allowed, code="tensors.einsum_result", mistake=mistake,
-                     **found, **params)
+            raise Wrong(
+                "tensors.einsum_shape",
+                shape=got.shape,
+                expected_shape=expected.shape,
+                mistake=mistake,
+                **found,
+                **params,
+            )
+        checks.close(
+            got, expected, "result", tol=allowed, code="tensors.einsum_result", mistake=mistake, **found, **params
+        )
 
 
 @pytest.mark.function("einsum_spec")
@@ -125,8 +157,12 @@ def test_einsum_spec_unknown_name(learner, name):
     if raised is None:
         raise Wrong("tensors.unknown_name_returned", op=name, value=learner.last.answer.value)
     if raised != "ValueError":
-        raise Wrong("tensors.unknown_name_raised", op=name, raised=raised,
-                    mistake="tensors.unknown_name_keyerror" if raised == "KeyError" else None)
+        raise Wrong(
+            "tensors.unknown_name_raised",
+            op=name,
+            raised=raised,
+            mistake="tensors.unknown_name_keyerror" if raised == "KeyError" else None,
+        )
 
 
 # --- kron --------------------------------------------------------------------------
@@ -153,10 +189,15 @@ def test_kron(learner, seed, case):
     expected = np.kron(a, b)
     got = checks.array(learner.kron(A, B), "kron(A, B)", expected.shape)
     scale = magnitude(a) * magnitude(b)
-    mistake = checks.near_miss(got, expected, [
-        ("tensors.kron_swapped", np.kron(b, a)),
-        ("tensors.kron_not_interleaved", (a[:, :, None, None] * b[None, None, :, :]).reshape(m * p, n * q)),
-    ], TOL * scale)
+    mistake = checks.near_miss(
+        got,
+        expected,
+        [
+            ("tensors.kron_swapped", np.kron(b, a)),
+            ("tensors.kron_not_interleaved", (a[:, :, None, None] * b[None, None, :, :]).reshape(m * p, n * q)),
+        ],
+        TOL * scale,
+    )
     checks.close(got, expected, "kron(A, B)", tol=TOL, scale=scale, code="tensors.kron", mistake=mistake)
 
 
@@ -164,8 +205,10 @@ def test_kron(learner, seed, case):
 
 # tall first: a non-square X tells row-major from column-major apart by shape as well
 MATRICES = {
-    **{name: (lambda m, n: lambda g: cases.gaussian(g, m, n))(*cases.SHAPES[name])
-       for name in ("tall", "wide", "square", "row", "column")},
+    **{
+        name: (lambda m, n: lambda g: cases.gaussian(g, m, n))(*cases.SHAPES[name])
+        for name in ("tall", "wide", "square", "row", "column")
+    },
     "integers": lambda g: g.integers(-9, 10, size=(3, 4)).tolist(),
 }
 
@@ -191,11 +234,20 @@ def test_unvec(learner, seed, case):
     got = learner.unvec(given, x.shape)
     allowed = TOL * magnitude(x)
     if isinstance(got, np.ndarray) and got.shape == x.shape[::-1] != x.shape:
-        raise Wrong("check.shape", name="unvec(v, shape)", shape=got.shape, expected_shape=x.shape,
-                    mistake="tensors.unvec_not_transposed" if checks.same(got.T, x, allowed) else None)
+        raise Wrong(
+            "check.shape",
+            name="unvec(v, shape)",
+            shape=got.shape,
+            expected_shape=x.shape,
+            mistake="tensors.unvec_not_transposed" if checks.same(got.T, x, allowed) else None,
+        )
     got = checks.array(got, "unvec(v, shape)", x.shape)
-    mistake = checks.near_miss(got, x, [("tensors.unvec_row_major", v.reshape(x.shape)),
-                                        ("tensors.unvec_not_transposed", v.reshape(x.shape[::-1]))], allowed)
+    mistake = checks.near_miss(
+        got,
+        x,
+        [("tensors.unvec_row_major", v.reshape(x.shape)), ("tensors.unvec_not_transposed", v.reshape(x.shape[::-1]))],
+        allowed,
+    )
     checks.close(got, x, "unvec(v, shape)", tol=TOL, scale=magnitude(x), code="tensors.unvec", mistake=mistake)
 
 
@@ -221,13 +273,20 @@ def test_vec_AXB(learner, seed, case):
     expected = product.T.reshape(-1)
     got = checks.array(learner.vec_AXB(A, X, B), "vec_AXB(A, X, B)", expected.shape)
     scale = magnitude(np.abs(A) @ np.abs(X) @ np.abs(B))
-    mistake = checks.near_miss(got, expected, [
-        ("tensors.vec_axb_row_major", product.reshape(-1)),
-        ("tensors.vec_axb_kron_swapped", np.kron(A, B.T) @ X.T.reshape(-1))], TOL * scale)
+    mistake = checks.near_miss(
+        got,
+        expected,
+        [
+            ("tensors.vec_axb_row_major", product.reshape(-1)),
+            ("tensors.vec_axb_kron_swapped", np.kron(A, B.T) @ X.T.reshape(-1)),
+        ],
+        TOL * scale,
+    )
     checks.close(got, expected, "vec_AXB(A, X, B)", tol=TOL, scale=scale, code="tensors.vec_axb", mistake=mistake)
 
 
 # --- matrix_chain_order ------------------------------------------------------------
+
 
 def all_orders(i, j):
     """Every parenthesisation of matrices i..j as nested 2-tuples."""
@@ -235,8 +294,7 @@ def all_orders(i, j):
         yield i
         return
     for s in range(i, j):
-        for left, right in itertools.product(all_orders(i, s), all_orders(s + 1, j)):
-            yield (left, right)
+        yield from itertools.product(all_orders(i, s), all_orders(s + 1, j))
 
 
 def leaves(order) -> list:
@@ -246,8 +304,7 @@ def leaves(order) -> list:
             raise Wrong("tensors.order_not_pair", value=order, length=len(order))
         return leaves(order[0]) + leaves(order[1])
     if isinstance(order, list):
-        raise Wrong("tensors.order_list", value=order,
-                    mistake="tensors.order_as_lists" if len(order) == 2 else None)
+        raise Wrong("tensors.order_list", value=order, mistake="tensors.order_as_lists" if len(order) == 2 else None)
     if isinstance(order, bool) or not isinstance(order, int):
         raise Wrong("tensors.order_leaf", value=order, type=type(order).__name__)
     return [order]
@@ -269,8 +326,13 @@ def chain_dp(dims, charge):
     for length in range(2, n + 1):
         for i in range(n - length + 1):
             j = i + length - 1
-            best[i, j] = min(((best[i, s][0] + best[s + 1, j][0] + charge(i, s, j), (best[i, s][1], best[s + 1, j][1]))
-                              for s in range(i, j)), key=lambda pair: pair[0])
+            best[i, j] = min(
+                (
+                    (best[i, s][0] + best[s + 1, j][0] + charge(i, s, j), (best[i, s][1], best[s + 1, j][1]))
+                    for s in range(i, j)
+                ),
+                key=lambda pair: pair[0],
+            )
     return best[0, n - 1]
 
 
@@ -280,7 +342,7 @@ def chain_greedy(dims):
     while len(items) > 1:
         k = min(range(len(items) - 1), key=lambda t: dims[t] * dims[t + 1] * dims[t + 2])
         total += dims[k] * dims[k + 1] * dims[k + 2]
-        items[k:k + 2] = [(items[k], items[k + 1])]
+        items[k : k + 2] = [(items[k], items[k + 1])]
         del dims[k + 1]
     return total, items[0]
 
@@ -305,7 +367,7 @@ def chain_length(g, low, high) -> int:
 
 CHAIN = {
     "lecture": lambda g: [100, 50, 200, 100],
-    "single": lambda g: [int(g.integers(1, 30)), int(g.integers(1, 30))],   # (0, 0) whatever the dims
+    "single": lambda g: [int(g.integers(1, 30)), int(g.integers(1, 30))],  # (0, 0) whatever the dims
     "pair": lambda g: g.integers(1, 30, size=3).tolist(),
     "textbook-six": lambda g: [30, 35, 15, 5, 10, 20, 25],
     "equal-dims-ties": lambda g: [4] * chain_length(g, 3, 6),
@@ -323,8 +385,9 @@ def test_matrix_chain_order(learner, seed, case):
         given = CHAIN[case](cases.rng(seed, "matrix_chain_order", case, draw))
         dims = [int(d) for d in given]
         n = len(dims) - 1
-        best_cost, best_order = min(((order_cost(o, dims)[2], o) for o in all_orders(0, n - 1)),
-                                    key=lambda pair: pair[0])
+        best_cost, best_order = min(
+            ((order_cost(o, dims)[2], o) for o in all_orders(0, n - 1)), key=lambda pair: pair[0]
+        )
         cost, order = checks.values(learner.matrix_chain_order(given), ("cost", "order"), "matrix_chain_order")
         if isinstance(cost, np.ndarray) and cost.ndim == 0 and cost.dtype.kind in "iuf":
             cost = cost.item()
@@ -332,12 +395,19 @@ def test_matrix_chain_order(learner, seed, case):
             raise Wrong("tensors.chain_cost_type", type=type(cost).__name__, value=cost)
         found = leaves(order)
         if found != list(range(n)):
-            raise Wrong("tensors.order_single" if n == 1 else "tensors.order_leaves", order=order, found=found,
-                        n=n, last=n - 1)
+            raise Wrong(
+                "tensors.order_single" if n == 1 else "tensors.order_leaves", order=order, found=found, n=n, last=n - 1
+            )
         own = order_cost(order, dims)[2]
         mistake = chain_mistake(dims, cost, order, best_cost)
         if own != best_cost:
-            raise Wrong("tensors.order_not_optimal", order=order, own=own, best=best_cost, best_order=best_order,
-                        mistake=mistake)
+            raise Wrong(
+                "tensors.order_not_optimal",
+                order=order,
+                own=own,
+                best=best_cost,
+                best_order=best_order,
+                mistake=mistake,
+            )
         if cost != best_cost:
             raise Wrong("tensors.chain_cost", cost=cost, best=best_cost, order=order, own=own, mistake=mistake)

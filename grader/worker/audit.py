@@ -33,7 +33,7 @@ from grader.worker import guard
 _BLOCKED_TOPS = {"ctypes": "ctypes", "_ctypes": "ctypes", "cffi": "cffi", "_cffi_backend": "cffi"}
 _FROZEN = "<frozen importlib._bootstrap"
 _state = {"on": False}
-_numpy_root = ""            # the directory holding the numpy package
+_numpy_root = ""  # the directory holding the numpy package
 _protected: tuple[str, ...] = ()
 _loaded_at_start: frozenset[str] = frozenset()
 
@@ -139,6 +139,7 @@ def install(protected_dirs) -> None:
     trees whose file names learner code may not give its own code (the grader's worker side)."""
     global _numpy_root, _protected, _loaded_at_start
     import numpy
+
     _numpy_root = os.path.dirname(os.path.dirname(os.path.realpath(numpy.__file__)))
     _protected = tuple(os.path.realpath(d) + os.sep for d in protected_dirs)
     _loaded_at_start = frozenset(n for n in sys.modules if n == "numpy" or n.startswith("numpy."))

@@ -29,7 +29,7 @@ import sys
 _active: frozenset[str] = frozenset()
 _violations: list[str] = []
 _SCENARIOS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scenarios")
-_numpy_dir = ""             # set by install: where numpy's own frames come from
+_numpy_dir = ""  # set by install: where numpy's own frames come from
 
 
 class ForbiddenCall(RuntimeError):
@@ -87,8 +87,10 @@ def _make_layer_wrapper(name: str, original, namespace: str, namespace_dir: str)
             if caller is not None and not caller.f_code.co_filename.startswith(_SCENARIOS_DIR):
                 if entry is None:
                     banned = name
-                elif entry.f_code.co_filename.startswith(namespace_dir) \
-                        and f"{namespace}.{entry.f_code.co_name}" in _active:
+                elif (
+                    entry.f_code.co_filename.startswith(namespace_dir)
+                    and f"{namespace}.{entry.f_code.co_name}" in _active
+                ):
                     banned = f"{namespace}.{entry.f_code.co_name}"
             if banned:
                 _violations.append(banned)
@@ -103,14 +105,18 @@ def _private_layers(namespace: str) -> list[str]:
     """The compiled modules inside a sub-package namespace (none for a top-level package such as numpy)."""
     if "." not in namespace:
         return []
-    return sorted(n for n, m in sys.modules.items() if n.startswith(namespace + ".")
-                  and str(getattr(m, "__file__", "")).endswith((".so", ".pyd")))
+    return sorted(
+        n
+        for n, m in sys.modules.items()
+        if n.startswith(namespace + ".") and str(getattr(m, "__file__", "")).endswith((".so", ".pyd"))
+    )
 
 
 def install(names) -> None:
     """Wrap every named function in all loaded modules of its namespace, and its namespace's private layers."""
     global _numpy_dir
     import numpy
+
     _numpy_dir = os.path.dirname(numpy.__file__) + os.sep
     namespaces = {}
     for name in sorted(set(names)):
@@ -120,8 +126,9 @@ def install(names) -> None:
         namespaces[namespace] = trusted_dir
         wrapper = _make_wrapper(name, original, trusted_dir, name)
         for mod_name, module in list(sys.modules.items()):
-            if (mod_name == namespace or mod_name.startswith(namespace + ".")) \
-                    and getattr(module, attr, None) is original:
+            if (mod_name == namespace or mod_name.startswith(namespace + ".")) and getattr(
+                module, attr, None
+            ) is original:
                 setattr(module, attr, wrapper)
     for namespace, trusted_dir in namespaces.items():
         for layer in _private_layers(namespace):

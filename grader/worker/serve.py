@@ -49,7 +49,7 @@ def _limit(text: str) -> str:
 
 
 _PLAIN = (str, int, float, bool, type(None))
-_unprintable_types: set[type] = set()     # whose str() ran out of time once: not tried again
+_unprintable_types: set[type] = set()  # whose str() ran out of time once: not tried again
 
 
 def _safe_str(obj, seconds: float = 1.0) -> str:
@@ -73,7 +73,7 @@ def _safe_str(obj, seconds: float = 1.0) -> str:
         os.close(r)
         try:
             text = str(obj)
-            data = (text if type(text) is str else "<unprintable>")[:_MESSAGE_LIMIT + 1].encode("utf-8", "replace")
+            data = (text if type(text) is str else "<unprintable>")[: _MESSAGE_LIMIT + 1].encode("utf-8", "replace")
         except BaseException:
             data = b"<unprintable>"
         try:
@@ -110,8 +110,12 @@ def _learner_frames(tb) -> list[list]:
 
 def _exception_answer(exc: BaseException, violations) -> dict:
     if violations:
-        return {"ok": False, "kind": "forbidden", "message": violations[0],
-                "traceback": _learner_frames(exc.__traceback__) if exc else []}
+        return {
+            "ok": False,
+            "kind": "forbidden",
+            "message": violations[0],
+            "traceback": _learner_frames(exc.__traceback__) if exc else [],
+        }
     if isinstance(exc, NotImplementedError):
         kind = "not_implemented"
     else:
@@ -119,14 +123,24 @@ def _exception_answer(exc: BaseException, violations) -> dict:
     text = _safe_str(exc)
     message = type(exc).__name__ + (f": {text}" if text else "")
     builtin = next(c.__name__ for c in type(exc).__mro__ if c.__module__ == "builtins")
-    return {"ok": False, "kind": kind, "message": _limit(message), "exception": builtin,
-            "traceback": _learner_frames(exc.__traceback__)}
+    return {
+        "ok": False,
+        "kind": kind,
+        "message": _limit(message),
+        "exception": builtin,
+        "traceback": _learner_frames(exc.__traceback__),
+    }
 
 
 def _syntax_answer(exc: SyntaxError) -> dict:
     frame = [os.path.basename(exc.filename or "?"), exc.lineno or 0, "<module>", (exc.text or "").rstrip()]
-    return {"ok": False, "kind": "import_error", "message": f"SyntaxError: {exc.msg}",
-            "traceback": [frame], "offset": exc.offset}
+    return {
+        "ok": False,
+        "kind": "import_error",
+        "message": f"SyntaxError: {exc.msg}",
+        "traceback": [frame],
+        "offset": exc.offset,
+    }
 
 
 def _write_files(files: dict) -> None:
@@ -183,6 +197,7 @@ def _bind_refs(value, learner, counters):
         def counted(*args, **kwargs):
             counters[index] += 1
             return target(*args, **kwargs)
+
         return counted
     if type(value) is list:
         return [_bind_refs(v, learner, counters) for v in value]
@@ -241,9 +256,14 @@ def run(request: dict) -> dict:
         func = getattr(learner, request["name"], None)
         if not callable(func):
             public = sorted(n for n, v in vars(learner).items() if callable(v) and not n.startswith("_"))
-            return {"ok": False, "kind": "no_function", "traceback": [], "defined": public,
-                    "message": f"{module}.py defines no function {request['name']}"
-                               f" (it defines: {', '.join(public) or 'nothing'})"}
+            return {
+                "ok": False,
+                "kind": "no_function",
+                "traceback": [],
+                "defined": public,
+                "message": f"{module}.py defines no function {request['name']}"
+                f" (it defines: {', '.join(public) or 'nothing'})",
+            }
         try:
             bound = inspect.signature(func).bind(*args, **kwargs).arguments
         except (TypeError, ValueError):
@@ -258,9 +278,16 @@ def run(request: dict) -> dict:
             return _exception_answer(exc, list(violations))
         if violations:
             return _exception_answer(None, list(violations))
-    answer = {"ok": True, "value": value, "mutated": _mutated(bound, before), "fn_calls": counters,
-              "warnings": [_limit(f"{w.category.__name__}: {_safe_str(w.message)} "
-                                  f"({os.path.basename(w.filename)}:{w.lineno})") for w in caught]}
+    answer = {
+        "ok": True,
+        "value": value,
+        "mutated": _mutated(bound, before),
+        "fn_calls": counters,
+        "warnings": [
+            _limit(f"{w.category.__name__}: {_safe_str(w.message)} ({os.path.basename(w.filename)}:{w.lineno})")
+            for w in caught
+        ],
+    }
     return answer
 
 
@@ -273,11 +300,23 @@ def _respond(fd: int, answer: dict) -> None:
     try:
         frame = wire.encode(answer, path="result")
     except wire.WireError as exc:
-        frame = wire.encode({"ok": False, "kind": "wrong_type", "traceback": [],
-                             "message": str(exc).replace("result['value']", "the returned value", 1)})
+        frame = wire.encode(
+            {
+                "ok": False,
+                "kind": "wrong_type",
+                "traceback": [],
+                "message": str(exc).replace("result['value']", "the returned value", 1),
+            }
+        )
     if len(frame) > wire.MAX_FRAME:
-        frame = wire.encode({"ok": False, "kind": "wrong_type", "traceback": [],
-                             "message": f"the returned value is too large ({len(frame)} bytes)"})
+        frame = wire.encode(
+            {
+                "ok": False,
+                "kind": "wrong_type",
+                "traceback": [],
+                "message": f"the returned value is too large ({len(frame)} bytes)",
+            }
+        )
     wire.write_all(fd, frame)
 
 
@@ -321,6 +360,7 @@ def _die_with_parent() -> None:
     """Linux: be killed when the grader dies, even in a learner's endless loop (own session, so no ^C)."""
     try:
         import ctypes
+
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         return

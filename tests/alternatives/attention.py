@@ -51,8 +51,13 @@ def attention_backward(dout, cache):
     V = H @ W_V
     dO = G @ W_O.T
     dQ, dK, dV = _head_backward(dO, H @ W_Q, H @ W_K, V, A)
-    return {"W_O": (A @ V).T @ G, "W_V": H.T @ dV, "W_K": H.T @ dK, "W_Q": H.T @ dQ,
-            "H": G + dQ @ W_Q.T + dK @ W_K.T + dV @ W_V.T}
+    return {
+        "W_O": (A @ V).T @ G,
+        "W_V": H.T @ dV,
+        "W_K": H.T @ dK,
+        "W_Q": H.T @ dQ,
+        "H": G + dQ @ W_Q.T + dK @ W_K.T + dV @ W_V.T,
+    }
 
 
 def _columns(d, n_heads):
@@ -85,5 +90,11 @@ def mha_backward(dout, cache):
 
     def summed(a, b):  # Σ over batch and positions of a[t]ᵀ b[t]
         return np.einsum("bti,btj->ij", a, b)
-    return {"X": G + dQ @ W_Q.T + dK @ W_K.T + dV @ W_V.T, "W_Q": summed(X, dQ), "W_K": summed(X, dK),
-            "W_V": summed(X, dV), "W_O": summed(C, G)}
+
+    return {
+        "X": G + dQ @ W_Q.T + dK @ W_K.T + dV @ W_V.T,
+        "W_Q": summed(X, dQ),
+        "W_K": summed(X, dK),
+        "W_V": summed(X, dV),
+        "W_O": summed(C, G),
+    }

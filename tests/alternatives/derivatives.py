@@ -52,12 +52,12 @@ def rel_error(a, b):
 
 def rosenbrock(x):
     x0, x1 = (float(v) for v in x)
-    return x0 * x0 - 2 * x0 + 1 + 100 * (x1 * x1 - 2 * x1 * x0 * x0 + x0 ** 4)
+    return x0 * x0 - 2 * x0 + 1 + 100 * (x1 * x1 - 2 * x1 * x0 * x0 + x0**4)
 
 
 def rosenbrock_grad(x):
     x0, x1 = (float(v) for v in x)
-    return np.array([2 * (x0 - 1) + 400 * x0 ** 3 - 400 * x0 * x1, 200 * x1 - 200 * x0 * x0])
+    return np.array([2 * (x0 - 1) + 400 * x0**3 - 400 * x0 * x1, 200 * x1 - 200 * x0 * x0])
 
 
 def rosenbrock_hessian(x):

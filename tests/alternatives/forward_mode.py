@@ -51,7 +51,7 @@ class Dual:
     def __pow__(self, p):
         if p == 0:
             return Dual(1.0)
-        return Dual(self.val ** p, p * self.val ** (p - 1) * self.deriv)
+        return Dual(self.val**p, p * self.val ** (p - 1) * self.deriv)
 
 
 def _apply(x, f, df):

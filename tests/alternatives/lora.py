@@ -21,13 +21,13 @@ def lora_forward(x, W, A, B, alpha):
 def lora_backward(dy, x, W, A, B, alpha):
     dy, x, W, A, B = _arrays(dy, x, W, A, B)
     c = alpha / A.shape[0]
-    dM = dy.T @ x                      # the gradient of the merged weight (d_out, d_in)
+    dM = dy.T @ x  # the gradient of the merged weight (d_out, d_in)
     return {"x": dy @ _merged(W, A, B, alpha), "B": c * dM @ A.T, "A": c * B.T @ dM}
 
 
 def lora_from_delta(delta_W, r):
     D = np.array(delta_W, dtype=float)
-    V, s, Ut = np.linalg.svd(D.T, full_matrices=False)   # Dᵀ = V Σ Uᵀ, so D = U Σ Vᵀ
+    V, s, Ut = np.linalg.svd(D.T, full_matrices=False)  # Dᵀ = V Σ Uᵀ, so D = U Σ Vᵀ
     flips = np.where(np.arange(r) % 2 == 1, -1.0, 1.0)
     U_r, V_r = Ut[:r].T * flips, V[:, :r] * flips
     half = np.sqrt(s[:r])

@@ -35,8 +35,12 @@ def verify_eckart_young(A, k):
     A = np.asarray(A, dtype=float)
     s = np.linalg.svd(A, compute_uv=False)
     left = np.linalg.svd(A - rank_k_approx(A, k), compute_uv=False)
-    return {"fro_error": float(np.sqrt(np.sum(left ** 2))), "spectral_error": float(left.max()),
-            "fro_bound": eckart_young_bound(s, k, "fro"), "spectral_bound": eckart_young_bound(s, k, 2)}
+    return {
+        "fro_error": float(np.sqrt(np.sum(left**2))),
+        "spectral_error": float(left.max()),
+        "fro_bound": eckart_young_bound(s, k, "fro"),
+        "spectral_bound": eckart_young_bound(s, k, 2),
+    }
 
 
 def cumulative_energy(s):
@@ -64,5 +68,3 @@ def fill_and_predict(R, mask, k):
     filled = R.copy()
     filled[~known] = mu
     return rank_k_approx(filled, k)
-
-

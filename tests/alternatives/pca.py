@@ -33,7 +33,7 @@ def pca(X, k):
 def explained_variance_ratio(X):
     _, Xc = _mean_and_centred(X)
     values, _ = _covariance_eigen(Xc)
-    kept = values[:min(Xc.shape)]
+    kept = values[: min(Xc.shape)]
     return kept / np.sum(kept)
 
 

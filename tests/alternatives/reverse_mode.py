@@ -27,6 +27,7 @@ class Var:
         def push():
             for parent, local in zip(parents, locals_):
                 parent.grad += local * out.grad
+
         out._push = push
         return out
 
@@ -53,16 +54,16 @@ class Var:
         return self * other
 
     def __truediv__(self, other):
-        return self * other ** -1 if isinstance(other, Var) else self * (1.0 / other)
+        return self * other**-1 if isinstance(other, Var) else self * (1.0 / other)
 
     def __rtruediv__(self, other):
-        return self ** -1 * other
+        return self**-1 * other
 
     def __neg__(self):
         return self * -1.0
 
     def __pow__(self, p):
-        return self._make(self.data ** p, (self,), (p * self.data ** (p - 1) if p else 0.0,))
+        return self._make(self.data**p, (self,), (p * self.data ** (p - 1) if p else 0.0,))
 
     def exp(self):
         e = math.exp(self.data)
@@ -76,7 +77,7 @@ class Var:
 
     def tanh(self):
         t = math.tanh(self.data)
-        return self._make(t, (self,), (1.0 - t ** 2,))
+        return self._make(t, (self,), (1.0 - t**2,))
 
     def relu(self):
         return self._make(self.data if self.data > 0 else 0.0, (self,), (float(self.data > 0),))

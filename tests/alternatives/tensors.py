@@ -38,7 +38,7 @@ def kron(A, B):
     out = np.empty((m * p, n * q))
     for i in range(m):
         for j in range(n):
-            out[i * p:(i + 1) * p, j * q:(j + 1) * q] = A[i, j] * B
+            out[i * p : (i + 1) * p, j * q : (j + 1) * q] = A[i, j] * B
     return out
 
 

@@ -9,15 +9,27 @@ process to evaluate them; the expected values live there, not here.
 
 import numpy as np
 
-__all__ = ["smooth", "field", "lecture_field", "rosen", "rosen_grad", "rosen_hess",
-           "shifted_linear", "constant", "cycle_grad", "cycle_hess"]
+__all__ = [
+    "smooth",
+    "field",
+    "lecture_field",
+    "rosen",
+    "rosen_grad",
+    "rosen_hess",
+    "shifted_linear",
+    "constant",
+    "cycle_grad",
+    "cycle_hess",
+]
 
 
 def _argument(x, shape, name):
     x = np.asarray(x, dtype=float)
     if x.shape != tuple(shape):
-        raise ValueError(f"{name} takes an array of shape {tuple(shape)} (the shape of x); "
-                         f"it was called with an array of shape {x.shape}")
+        raise ValueError(
+            f"{name} takes an array of shape {tuple(shape)} (the shape of x); "
+            f"it was called with an array of shape {x.shape}"
+        )
     return x
 
 
@@ -28,7 +40,8 @@ def smooth(learner, A, m, c, d):
     def f(x):
         x = _argument(x, m.shape, "f")
         r = (x - m).ravel()
-        return float(0.5 * (r @ A @ r) + np.sum(c * np.sin(x)) + np.sum(d * x ** 3))
+        return float(0.5 * (r @ A @ r) + np.sum(c * np.sin(x)) + np.sum(d * x**3))
+
     return f
 
 
@@ -39,36 +52,43 @@ def field(learner, M, c, B):
     def f(x):
         x = _argument(x, (M.shape[1],), "f")
         return M @ x + c * np.sin(B @ x)
+
     return f
 
 
 def lecture_field(learner):
     """f(x) = [x₀² + x₁, x₀·x₁] (§1.4)."""
+
     def f(x):
         x = _argument(x, (2,), "f")
         return np.array([x[0] ** 2 + x[1], x[0] * x[1]])
+
     return f
 
 
 def rosen(learner):
     """(1 − x₀)² + 100 (x₁ − x₀²)²."""
+
     def f(x):
         x0, x1 = _argument(x, (2,), "f")
-        return float((1 - x0) ** 2 + 100 * (x1 - x0 ** 2) ** 2)
+        return float((1 - x0) ** 2 + 100 * (x1 - x0**2) ** 2)
+
     return f
 
 
 def rosen_grad(learner):
     def grad(x):
         x0, x1 = _argument(x, (2,), "grad")
-        return np.array([-2 * (1 - x0) - 400 * x0 * (x1 - x0 ** 2), 200 * (x1 - x0 ** 2)])
+        return np.array([-2 * (1 - x0) - 400 * x0 * (x1 - x0**2), 200 * (x1 - x0**2)])
+
     return grad
 
 
 def rosen_hess(learner):
     def hess(x):
         x0, x1 = _argument(x, (2,), "hess")
-        return np.array([[2 - 400 * (x1 - x0 ** 2) + 800 * x0 ** 2, -400 * x0], [-400 * x0, 200.0]])
+        return np.array([[2 - 400 * (x1 - x0**2) + 800 * x0**2, -400 * x0], [-400 * x0, 200.0]])
+
     return hess
 
 
@@ -78,6 +98,7 @@ def shifted_linear(learner, A, m):
 
     def grad(x):
         return A @ (_argument(x, m.shape, "grad") - m)
+
     return grad
 
 
@@ -88,18 +109,22 @@ def constant(learner, H):
     def hess(x):
         _argument(x, H.shape[:1], "hess")
         return H.copy()
+
     return hess
 
 
 def cycle_grad(learner):
     """grad(x) = sign(x)·√|x|, the gradient of Σ ⅔|xᵢ|^{3/2}: each Newton step maps x to −x."""
+
     def grad(x):
         x = np.asarray(x, dtype=float)
         return np.sign(x) * np.sqrt(np.abs(x))
+
     return grad
 
 
 def cycle_hess(learner):
     def hess(x):
         return np.diag(0.5 / np.sqrt(np.abs(np.asarray(x, dtype=float))))
+
     return hess

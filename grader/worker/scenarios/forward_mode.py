@@ -23,8 +23,7 @@ import traceback
 
 import numpy as np
 
-__all__ = ["construct", "number_ops", "dual_ops", "powers", "expressions", "function",
-           "scalar_fn", "vector_fn"]
+__all__ = ["construct", "number_ops", "dual_ops", "powers", "expressions", "function", "scalar_fn", "vector_fn"]
 
 NUMBER_OPS = {
     "x + c": lambda x, c: x + c,
@@ -50,33 +49,35 @@ DUAL_OPS = {
 
 EXPRESSIONS = {
     "(x*x - 3*x + 1) / (x + 2)": lambda x: (x * x - 3 * x + 1) / (x + 2),
-    "1 / (1 + x**2)": lambda x: 1 / (1 + x ** 2),
+    "1 / (1 + x**2)": lambda x: 1 / (1 + x**2),
     "(2*x - 1)**3 / x": lambda x: (2 * x - 1) ** 3 / x,
-    "x**0.5 * (x - 1/x)": lambda x: x ** 0.5 * (x - 1 / x),
-    "-(x - 2)**2 + 4*x": lambda x: -(x - 2) ** 2 + 4 * x,
+    "x**0.5 * (x - 1/x)": lambda x: x**0.5 * (x - 1 / x),
+    "-(x - 2)**2 + 4*x": lambda x: -((x - 2) ** 2) + 4 * x,
 }
 
 SCALAR = {
     "x": lambda m: lambda x: x,
-    "x**3 - 2*x + 1": lambda m: lambda x: x ** 3 - 2 * x + 1,
+    "x**3 - 2*x + 1": lambda m: lambda x: x**3 - 2 * x + 1,
     "sin(exp(x)) * x": lambda m: lambda x: m.sin(m.exp(x)) * x,
-    "exp(-x**2 / 2)": lambda m: lambda x: m.exp(-x ** 2 / 2),
-    "log(1 + x**2) / (1 + x)": lambda m: lambda x: m.log(1 + x ** 2) / (1 + x),
+    "exp(-x**2 / 2)": lambda m: lambda x: m.exp(-(x**2) / 2),
+    "log(1 + x**2) / (1 + x)": lambda m: lambda x: m.log(1 + x**2) / (1 + x),
     "tanh(3*x) * cos(x)": lambda m: lambda x: m.tanh(3 * x) * m.cos(x),
     "1 / (1 + exp(-x))": lambda m: lambda x: 1 / (1 + m.exp(-x)),
     "sin(x)**2 + cos(x)**2": lambda m: lambda x: m.sin(x) ** 2 + m.cos(x) ** 2,
     "exp(sin(x)) - log(x)": lambda m: lambda x: m.exp(m.sin(x)) - m.log(x),
-    "x**2 + 1e8": lambda m: lambda x: x ** 2 + 1e8,
+    "x**2 + 1e8": lambda m: lambda x: x**2 + 1e8,
 }
 
 VECTOR = {
     "x0*x1 + sin(x0)": lambda m: lambda v: v[0] * v[1] + m.sin(v[0]),
     "[x0 * exp(x0)]": lambda m: lambda v: [v[0] * m.exp(v[0])],
     "[x0*x1, sin(x0), x1**2, x0/x1]": lambda m: lambda v: [v[0] * v[1], m.sin(v[0]), v[1] ** 2, v[0] / v[1]],
-    "[x0 + x1*x2 - x3, log(1 + x0*x0) * tanh(x3)]":
-        lambda m: lambda v: [v[0] + v[1] * v[2] - v[3], m.log(1 + v[0] * v[0]) * m.tanh(v[3])],
-    "[x0*cos(x1), x0*sin(x1), exp(x2)*x0]":
-        lambda m: lambda v: [v[0] * m.cos(v[1]), v[0] * m.sin(v[1]), m.exp(v[2]) * v[0]],
+    "[x0 + x1*x2 - x3, log(1 + x0*x0) * tanh(x3)]": lambda m: (
+        lambda v: [v[0] + v[1] * v[2] - v[3], m.log(1 + v[0] * v[0]) * m.tanh(v[3])]
+    ),
+    "[x0*cos(x1), x0*sin(x1), exp(x2)*x0]": lambda m: (
+        lambda v: [v[0] * m.cos(v[1]), v[0] * m.sin(v[1]), m.exp(v[2]) * v[0]]
+    ),
 }
 
 
@@ -96,8 +97,11 @@ def _error(mod, exc: Exception) -> dict:
     except Exception:  # an exception whose __str__ fails
         text = type(exc).__name__
     mine = os.path.abspath(getattr(mod, "__file__", None) or "?")
-    frames = [[os.path.basename(f.filename), f.lineno, f.name, linecache.getline(f.filename, f.lineno).strip()]
-              for f in traceback.extract_tb(exc.__traceback__) if os.path.abspath(f.filename) == mine]
+    frames = [
+        [os.path.basename(f.filename), f.lineno, f.name, linecache.getline(f.filename, f.lineno).strip()]
+        for f in traceback.extract_tb(exc.__traceback__)
+        if os.path.abspath(f.filename) == mine
+    ]
     builtin = next(c.__name__ for c in type(exc).__mro__ if c.__module__ == "builtins")
     return {"error": text[:300], "type": builtin, "frames": frames[-4:]}
 

@@ -20,8 +20,7 @@ import traceback
 
 import numpy as np
 
-__all__ = ["expressions", "fresh", "backward_twice", "deep_chain", "repeated_use",
-           "scalar_function", "jacobian"]
+__all__ = ["expressions", "fresh", "backward_twice", "deep_chain", "repeated_use", "scalar_function", "jacobian"]
 
 
 def _three_parents(x, y):
@@ -49,15 +48,15 @@ EXPRESSIONS = {
     "2 / x": lambda x: 2 / x,
     "(x / y) / 4": lambda x, y: (x / y) / 4,
     "-x": lambda x: -x,
-    "-(-x)": lambda x: -(-x),
+    "-(-x)": lambda x: -(-x),  # noqa: B002 (double negation on purpose: __neg__ twice)
     "-(x * y)": lambda x, y: -(x * y),
-    "x ** 2": lambda x: x ** 2,
-    "x ** 3": lambda x: x ** 3,
-    "x ** -1": lambda x: x ** -1,
-    "x ** 0.5": lambda x: x ** 0.5,
-    "x ** -1.5": lambda x: x ** -1.5,
-    "x ** 2.5": lambda x: x ** 2.5,
-    "(x ** 2) ** 3": lambda x: (x ** 2) ** 3,
+    "x ** 2": lambda x: x**2,
+    "x ** 3": lambda x: x**3,
+    "x ** -1": lambda x: x**-1,
+    "x ** 0.5": lambda x: x**0.5,
+    "x ** -1.5": lambda x: x**-1.5,
+    "x ** 2.5": lambda x: x**2.5,
+    "(x ** 2) ** 3": lambda x: (x**2) ** 3,
     "x.exp()": lambda x: x.exp(),
     "x.exp().exp()": lambda x: x.exp().exp(),
     "x.log()": lambda x: x.log(),
@@ -100,8 +99,11 @@ def _plain(value):
 def _failure(learner, exc: Exception) -> dict:
     """The exception as Python prints it, its nearest built-in class, and the learner's frames it passed through."""
     mine = os.path.abspath(getattr(learner, "__file__", None) or "?")
-    frames = [[os.path.basename(f.filename), f.lineno, f.name, linecache.getline(f.filename, f.lineno).strip()]
-              for f in traceback.extract_tb(exc.__traceback__) if os.path.abspath(f.filename) == mine]
+    frames = [
+        [os.path.basename(f.filename), f.lineno, f.name, linecache.getline(f.filename, f.lineno).strip()]
+        for f in traceback.extract_tb(exc.__traceback__)
+        if os.path.abspath(f.filename) == mine
+    ]
     if isinstance(exc, NotImplementedError):
         return {"not_implemented": frames[-1][:3] if frames else None}
     try:
@@ -128,6 +130,7 @@ def expressions(learner, items):
         def build():
             inputs.extend(learner.Var(v) for v in values)
             return EXPRESSIONS[name](*inputs)
+
         made = _attempt(learner, build)
         if "ok" not in made:
             results.append(dict(made, stage="forward"))
@@ -146,16 +149,18 @@ def expressions(learner, items):
 
 def fresh(learner, x, y):
     """Attributes before any backward(): leaves, an int leaf, a result."""
+
     def look():
         a, b, n = learner.Var(x), learner.Var(y), learner.Var(3)
         z = a * b
-        return {"data": [_number(v.data) for v in (a, b, n, z)],
-                "grad": [_number(v.grad) for v in (a, b, n, z)]}
+        return {"data": [_number(v.data) for v in (a, b, n, z)], "grad": [_number(v.grad) for v in (a, b, n, z)]}
+
     return _attempt(learner, look)
 
 
 def backward_twice(learner, x, y):
     """z = x * y + y: grads after z.backward(), after it again, then after u.backward() for u = x * y inside z."""
+
     def run():
         a, b = learner.Var(x), learner.Var(y)
         u = a * b
@@ -165,11 +170,13 @@ def backward_twice(learner, x, y):
             root.backward()
             grads.append([_number(a.grad), _number(b.grad)])
         return grads
+
     return _attempt(learner, run)
 
 
 def deep_chain(learner, x, r, c, steps):
     """y = x, then steps × (y = y * r; y = y + c): 2·steps operations deep; y.data and x.grad."""
+
     def run():
         v = learner.Var(x)
         y = v
@@ -178,11 +185,13 @@ def deep_chain(learner, x, r, c, steps):
             y = y + c
         y.backward()
         return {"data": _number(y.data), "grad": _number(v.grad)}
+
     return _attempt(learner, run)
 
 
 def repeated_use(learner, x, a, b, levels):
     """y = x, then levels × (y = y * a + y * b): every node feeds two others; y.data and x.grad."""
+
     def run():
         v = learner.Var(x)
         y = v
@@ -190,6 +199,7 @@ def repeated_use(learner, x, a, b, levels):
             y = y * a + y * b
         y.backward()
         return {"data": _number(y.data), "grad": _number(v.grad)}
+
     return _attempt(learner, run)
 
 
@@ -198,7 +208,7 @@ def repeated_use(learner, x, a, b, levels):
 SCALAR_FUNCTIONS = {
     "a * b + b": lambda a, b: a * b + b,
     "x1 * x2 + x1.sin()": lambda x1, x2: x1 * x2 + x1.sin(),
-    "x ** 3 - 2 * x": lambda x: x ** 3 - 2 * x,
+    "x ** 3 - 2 * x": lambda x: x**3 - 2 * x,
     "x * y * z + x / z": lambda x, y, z: x * y * z + x / z,
     "x * z  (y unused)": lambda x, y, z: x * z,
     "(w * x + b).sigmoid()": lambda w, x, b: (w * x + b).sigmoid(),
@@ -217,8 +227,7 @@ def _shared_inner(v):
 
 
 VECTOR_FUNCTIONS = {
-    "[v0 * v1, v0.sin(), v2 ** 2, v0 + v1 * v2]": lambda V, v: [v[0] * v[1], v[0].sin(), v[2] ** 2,
-                                                                 v[0] + v[1] * v[2]],
+    "[v0 * v1, v0.sin(), v2 ** 2, v0 + v1 * v2]": lambda V, v: [v[0] * v[1], v[0].sin(), v[2] ** 2, v[0] + v[1] * v[2]],
     "[v0 * v1 * v2 * v3, v0 + v3]": lambda V, v: [v[0] * v[1] * v[2] * v[3], v[0] + v[3]],
     "[(v0 * v1).exp()]": lambda V, v: [(v[0] * v[1]).exp()],
     "[v0, v0 ** 2, v0.sin()]": lambda V, v: [v[0], v[0] ** 2, v[0].sin()],
@@ -252,14 +261,19 @@ def jacobian(learner, f, x):
         J = learner.jacobian_reverse(counted_f, x)
     finally:
         learner.Var.backward = original
-    return {"J": _plain(J), "backward_roots": roots, "alone": [_row_alone(learner, build, x, i) for i in range(len(
-        outputs[0]) if outputs else 0)]}
+    return {
+        "J": _plain(J),
+        "backward_roots": roots,
+        "alone": [_row_alone(learner, build, x, i) for i in range(len(outputs[0]) if outputs else 0)],
+    }
 
 
 def _row_alone(learner, build, x, i):
     """Row i from a fresh graph and outputs[i].backward() alone, or None if that fails."""
+
     def run():
         inputs = [learner.Var(v) for v in x]
         build(learner.Var, inputs)[i].backward()
         return [_number(v.grad) for v in inputs]
+
     return _attempt(learner, run).get("ok")
