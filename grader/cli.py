@@ -216,13 +216,19 @@ def hint(topic, show_all, submission):
 @main.command()
 @click.option("--solutions", default="solutions", show_default=True, metavar="DIR")
 @click.option("--exercises", default="exercises", show_default=True, metavar="DIR")
-@click.option("--mutants", default=None, metavar="DIR", help="Mutant catalogue [default: SOLUTIONS/mutants].")
+@click.option("--catalogue", default=None, metavar="DIR", help="Mutant catalogue [default: SOLUTIONS/mutants].")
+@click.option(
+    "--mutants",
+    "matrix",
+    is_flag=True,
+    help="Print the kill matrix: each mutant's score (graded fully: slower), the test and mistake that caught it.",
+)
 @click.option("--topic", "-t", "topics", multiple=True, callback=_topic_ids, help="Verify only this topic.")
 @seed_option
 @isolation_option
 @click.option("--jobs", "-j", type=click.IntRange(1), help="Gradings run at once [default: one per core].")
 @click.option("--no-probes", is_flag=True, help="Skip the degenerate-answer probes (faster; not a full check).")
-def verify(solutions, exercises, mutants, topics, seed, jobs, no_probes):
+def verify(solutions, exercises, catalogue, matrix, topics, seed, jobs, no_probes):
     """Instructor self-check: solutions full marks (two seeds), stubs zero, every mutant loses points,
     no answer that ignores its input earns a point."""
     for folder in (solutions, exercises):
@@ -238,11 +244,12 @@ def verify(solutions, exercises, mutants, topics, seed, jobs, no_probes):
             cu.select(topics),
             Path(solutions),
             Path(exercises),
-            Path(mutants) if mutants else Path(solutions) / "mutants",
+            Path(catalogue) if catalogue else Path(solutions) / "mutants",
             (seed, seed + 1),
             click.echo,
             jobs,
             probes=not no_probes,
+            matrix=matrix,
         )
     except (runner.GraderError, RuntimeError) as exc:
         raise click.ClickException(str(exc)) from None

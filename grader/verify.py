@@ -49,6 +49,7 @@ class Verification:
     killed: dict[str, str] = dataclasses.field(default_factory=dict)  # "topic/mutant" -> first failing test
     named: dict[str, bool] = dataclasses.field(default_factory=dict)  # "topic/mutant" -> its mistake was named
     probed: dict[str, list[int]] = dataclasses.field(default_factory=dict)  # topic -> [probes tried, tests earning]
+    matrix: dict[str, tuple] = dataclasses.field(default_factory=dict)  # "topic/mutant" -> (score, max, test, mistake)
 
     @property
     def ok(self) -> bool:
@@ -147,7 +148,8 @@ def _run(job: _Job) -> Report | str:
                 text = mutant.source(reference)
             except mutant_catalogue.MutantError as exc:
                 return str(exc)
-            return _grade_variant(topic, text, f"{topic.id}/{mutant.name}", job.seed, maxfail=1)
+            maxfail = None if c.get("matrix") else 1  # the kill matrix wants each mutant's whole score
+            return _grade_variant(topic, text, f"{topic.id}/{mutant.name}", job.seed, maxfail=maxfail)
         if (probe := job.probe) is not None:
             label = f"{topic.id}/probe {probe.name}"
             return _grade_variant(topic, probe.source(reference), label, job.seed, maxfail=None)
@@ -182,7 +184,9 @@ def verify(
     say: Callable[[str], None],
     jobs: int | None = None,
     probes: bool = True,
+    matrix: bool = False,
 ) -> Verification:
+    """``matrix``: grade every mutant fully and end with the kill matrix (``grader verify --mutants``)."""
     result = Verification()
 
     def problem(text: str) -> None:
@@ -200,6 +204,7 @@ def verify(
         solutions=solutions,
         reference=Submission.from_dir(solutions, curriculum),
         stubs=Submission.from_dir(exercises, curriculum),
+        matrix=matrix,
     )
     todo = _jobs(topics, solutions, mutants, seeds, probes)
     workers = jobs or len(os.sched_getaffinity(0))
@@ -207,7 +212,17 @@ def verify(
         for job, outcome in zip(todo, ex.map(_run, todo)):
             _judge(job, outcome, result, say, problem)
     _summary(topics, result, say, problem)
+    if matrix:
+        _kill_matrix(result, say)
     return result
+
+
+def _kill_matrix(result: Verification, say) -> None:
+    """Each mutant: the score it got (graded fully), the first test that caught it and the mistake it named."""
+    say("kill matrix:")
+    say(f"  {'mutant':<58} {'score':<11}  {'caught by':<44} mistake named")
+    for label, (score, max_score, test, mistake) in result.matrix.items():
+        say(f"  {label:<58} {f'{score:.2f}/{max_score:g}':<11}  {test:<44} {mistake or '—'}")
 
 
 def _summary(topics: list[Topic], result: Verification, say, problem) -> None:
@@ -258,6 +273,7 @@ def _judge_mutant(topic: Topic, mutant: Mutant, outcome: Report, result: Verific
         problem(f"mutant {label} survived ({mutant.mistake})")
         return
     result.killed[label] = lost.id if lost else "(points missing)"
+    result.matrix[label] = (outcome.score, outcome.max_score, result.killed[label], lost.mistake if lost else None)
     named = lost is not None and lost.mistake is not None and lost.mistake == mutant.mistake_id
     result.named[label] = named
     if mutant.mistake_id and not named:

@@ -49,7 +49,7 @@ def run(kit, *options):
         kit / "solutions",
         "--exercises",
         kit / "exercises",
-        "--mutants",
+        "--catalogue",
         kit / "mutants",
         *(options or ["--no-probes"]),
     )
@@ -175,3 +175,15 @@ def test_a_mutant_must_name_a_mistake_the_catalog_knows(kit):
     path.write_text(path.read_text().replace('mistake_id = "svd_basics.ascending"', 'mistake_id = "svd_basics.nope"'))
     result = run(kit)
     assert result.exit_code == 1 and "mistake_id 'svd_basics.nope' has no message" in result.output
+
+
+def test_the_kill_matrix_shows_each_mutants_score_test_and_mistake(kit):
+    result = run(kit, "--no-probes", "--mutants")
+    assert result.exit_code == 0, result.output
+    matrix = result.output[result.output.index("kill matrix:") :].splitlines()[2:]
+    rows = {line.split()[0]: line.split() for line in matrix if line.startswith("  svd_basics/")}
+    assert len(rows) == 11
+    swapped = rows["svd_basics/u_and_v_swapped"]
+    assert swapped[2:] == ["svd_2x2[random]", "svd_basics.u_v_swapped"]
+    score, maximum = map(float, swapped[1].split("/"))
+    assert 0 < score < maximum == 10  # graded fully: the other two functions keep their points
