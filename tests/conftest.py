@@ -1,5 +1,6 @@
 """Shared fixtures: the repository's folders and submissions built from the reference."""
 
+import os
 import shutil
 import subprocess
 import tomllib
@@ -82,3 +83,16 @@ def repository_is_left_alone():
     before = _repository_state()
     yield
     assert _repository_state() == before, "a test wrote into the repository: " + _repository_state()[1]
+
+
+def processes_with(marker: str) -> list[int]:
+    """Pids of live processes whose command line holds ``marker`` (to prove none outlived its sandbox)."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if marker.encode() in f.read():
+                    found.append(int(pid))
+        except OSError:
+            pass
+    return found

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXERCISES, ROOT, SOLUTIONS, reference, submission
+from conftest import EXERCISES, ROOT, SOLUTIONS, processes_with, reference, submission
 from grader import runner
 from grader.outcomes import STATUSES
 from grader.reports import json as json_report
@@ -59,18 +59,6 @@ def _tree_hashes(*folders: Path) -> dict[str, str]:
             if path.is_file() and "__pycache__" not in path.parts:
                 out[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
     return out
-
-
-def _processes_with(marker: str) -> list[int]:
-    found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                if marker.encode() in f.read():
-                    found.append(int(pid))
-        except OSError:
-            pass
-    return found
 
 
 class TimedSandbox(Sandbox):
@@ -125,11 +113,11 @@ class Grading:
             for p in before.keys() | _tree_hashes(*watched).keys()
             if before.get(p) != _tree_hashes(*watched).get(p) and p != str(self.report_path)
         )
-        self.survivors = _processes_with(self.marker)
+        self.survivors = processes_with(self.marker)
         deadline = time.monotonic() + 5
         while self.survivors and time.monotonic() < deadline:
             time.sleep(0.1)
-            self.survivors = _processes_with(self.marker)
+            self.survivors = processes_with(self.marker)
 
     def topic(self, topic_id: str):
         return next(t for t in self.report.topics if t.id == topic_id)

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, processes_with
 from grader import isolation
 from grader.sandbox import Sandbox, WorkerPool
 
@@ -218,21 +218,9 @@ def test_no_descendant_outlives_its_worker(pool, probe):
     probe("outlive", marker)
     probe.box.close()
     deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and _processes_with(marker):
+    while time.monotonic() < deadline and processes_with(marker):
         time.sleep(0.05)
-    assert not _processes_with(marker)
-
-
-def _processes_with(marker: str) -> list[int]:
-    found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                if marker.encode() in f.read():
-                    found.append(int(pid))
-        except OSError:
-            pass
-    return found
+    assert not processes_with(marker)
 
 
 def test_require_refuses_without_bubblewrap(monkeypatch):
