@@ -11,6 +11,33 @@ import click
 from grader.reports import formats
 
 
+class ClusterRefused(click.ClickException):
+    exit_code = 2
+
+
+def _cluster(address: str, timeout: float, cu):
+    """Connect, check every worker's grader version and suite hash; the client, the grade hook, tasks in flight."""
+    from grader.batch import cluster
+
+    try:
+        client = cluster.connect(address)
+    except cluster.ClusterError as exc:
+        raise ClusterRefused(str(exc)) from None
+    try:
+        workers = cluster.check_versions(client)
+    except cluster.ClusterError as exc:
+        client.close()
+        raise ClusterRefused(str(exc)) from None
+    in_flight = 2 * cluster.threads(client)
+    modules = [t.module_file for t in cu.topics]
+    click.echo(f"Dask scheduler {address}: {len(workers)} workers, {cluster.threads(client)} threads", err=True)
+
+    def grade(tasks, done):
+        cluster.run(client, tasks, modules, timeout, in_flight, done)
+
+    return client, grade, in_flight
+
+
 def register(main: click.Group, curriculum, new_seed, topic_ids) -> None:
     @main.command()
     @click.argument("submissions", type=click.Path(file_okay=False, path_type=Path))
@@ -42,19 +69,33 @@ def register(main: click.Group, curriculum, new_seed, topic_ids) -> None:
         type=click.Choice([f for f in formats.NAMES if f != "json"]),
         help="Also write reports/<learner> in this format (repeatable; JSON is always written).",
     )
-    def batch(submissions, out, jobs, resume, seed, topics, timeout, fmts):
+    @click.option(
+        "--scheduler",
+        envvar="DASK_SCHEDULER_ADDRESS",
+        metavar="ADDRESS",
+        help="Grade on this Dask distributed scheduler (tcp://HOST:PORT) instead of local processes "
+        "[env: DASK_SCHEDULER_ADDRESS; needs the cluster extra].",
+    )
+    def batch(submissions, out, jobs, resume, seed, topics, timeout, fmts, scheduler):
         """Grade every subfolder or .zip of SUBMISSIONS (one learner each) into --out."""
         from grader import runner  # noqa: F401  (pytest loaded once, before the children fork)
         from grader.batch import command
         from grader.batch.learners import LearnerError
 
+        client = grade = None
+        if scheduler:
+            client, grade, jobs = _cluster(scheduler, timeout, curriculum())
         opts = command.Options(
             submissions, out, jobs or len(os.sched_getaffinity(0)), resume, seed, list(topics), timeout, list(fmts)
         )
+        opts.scheduler = scheduler
         try:
-            outcome = command.run(opts, curriculum(), new_seed)
+            outcome = command.run(opts, curriculum(), new_seed, grade)
         except LearnerError as exc:
             raise click.UsageError(str(exc)) from None
+        finally:
+            if client is not None:
+                client.close()
         click.echo(command.summary(out, curriculum()))
         click.echo(f"\nwrote {out / command.GRADEBOOK_CSV}, {out / command.CLASS_REPORT}, {out / command.REPORTS}/")
         if outcome.interrupted:

@@ -41,6 +41,7 @@ class Options:
     topics: list[str]
     timeout: float
     formats: list[str]
+    scheduler: str | None = None  # a Dask scheduler's address: the learners are graded there (cluster.py)
 
 
 @dataclasses.dataclass
@@ -112,7 +113,8 @@ def run(
     click.echo(
         f"{len(learners)} learners in {opts.submissions}; grading {len(todo)}"
         + (f", {outcome.skipped} unchanged (--resume)" if outcome.skipped else "")
-        + f"; seed {seed}; {opts.jobs} at a time",
+        + f"; seed {seed}; {opts.jobs} at a time"
+        + (f" on the Dask cluster at {opts.scheduler}" if opts.scheduler else ""),
         err=True,
     )
     book.set("class", opts.submissions.resolve().name)
