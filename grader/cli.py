@@ -114,12 +114,15 @@ def main():
 def list_topics(submission):
     """Topics in lecture order, with points and your last known status."""
     cu, progress = _curriculum(), Progress(submission)
-    click.echo(f"  #  {'topic':<18} {'section':<22} {'points':>6}  status")
+    click.echo(
+        f"  #  {text.say('col_topic'):<18} {text.say('col_section'):<22} {text.say('col_points'):>6}  "
+        + text.say("col_status")
+    )
     for number, topic in enumerate(cu.topics, 1):
         status = progress.status(topic.id)
         label = click.style(text.label(status), fg=text.COLOR[status]) if status else "—"
         click.echo(f"{number:>3}  {topic.id:<18} {topic.section:<22} {text._points(topic.points):>6}  {label}")
-    click.echo(f"\n{'':>5}{'total':<41} {text._points(cu.points):>6}")
+    click.echo(f"\n{'':>5}{text.say('col_total'):<41} {text._points(cu.points):>6}")
 
 
 @main.command()
@@ -139,7 +142,7 @@ def check(topics, submission, seed):
     else:
         pending = [t for t in cu.topics if progress.status(t.id) != "passed"]
         if not pending:
-            click.echo("Every topic is marked passed. `grader grade` grades them all again.")
+            click.echo(text.say("all_passed"))
             return
         for topic in pending:  # move on while topics pass, as far as the first one that does not
             report = _grade(sub, [topic], seed)
@@ -185,16 +188,16 @@ def grade(submission, topics, seed, json_path, fail_under, fmt, output):
         if output:
             Path(output).parent.mkdir(parents=True, exist_ok=True)
             Path(output).write_text(rendered, encoding="utf-8")
-            click.echo(f"{fmt} report written to {output}")
+            click.echo(text.say("written", format=fmt, path=output))
         else:
             click.echo(rendered, nl=False)
     else:
         click.echo(text.grade_report(report, numbers))
     if json_path:
         json_report.write(report, json_path)
-        click.echo(f"JSON report written to {json_path}")
+        click.echo(text.say("written", format="JSON", path=json_path))
     if fail_under is not None and report.percent < fail_under:
-        click.echo(f"Score {report.percent:.1f}% is below --fail-under {fail_under:g}%.", err=True)
+        click.echo(text.say("below_fail_under", percent=report.percent, fail_under=fail_under), err=True)
         raise SystemExit(1)
 
 
@@ -209,7 +212,7 @@ def hint(topic, show_all, submission):
     for number, line in enumerate(hints[:shown], 1):
         click.echo(click.wrap_text(line, 88, initial_indent=f"{number}. ", subsequent_indent="   "))
     if shown < len(hints):
-        click.echo(f"\n({len(hints) - shown} more: run `grader hint {topic}` again.)")
+        click.echo("\n" + text.say("more_hints", n=len(hints) - shown, topic=topic))
     progress.see_hint(topic, max(shown, progress.hints_seen(topic)))
 
 
