@@ -40,6 +40,10 @@ def test_parameters_come_from_the_signature(curriculum):
         (lambda d: d["topic"].append(dict(d["topic"][0])), "unique"),
         (lambda d: d["topic"][0]["functions"]["f"].pop("points"), "lacks 'points'"),
         (lambda d: d["topic"][0]["functions"]["f"].update(signature="(x"), "bad signature"),
+        *[
+            (lambda d, bad=bad: d["topic"][0]["functions"]["f"].update(labels=bad), "labels of f")
+            for bad in ([1, 2], "forward", ["a", "a"])
+        ],
     ],
 )
 def test_broken_curricula_are_refused(change, message):
