@@ -39,6 +39,30 @@ def _clean_pytest_env():
         os.environ.update(saved)
 
 
+# pytest's built-in plugins that the suites do not use and that cost time on
+# every run: unraisableexception alone runs five full gc passes per session.
+QUIET_PLUGINS = (
+    "unraisableexception",
+    "threadexception",
+    "logging",
+    "faulthandler",
+    "doctest",
+    "junitxml",
+    "pastebin",
+    "stepwise",
+    "legacypath",
+    "setuponly",
+    "setupplan",
+    "tmpdir",
+    "monkeypatch",
+    "recwarn",
+    "debugging",
+    "nose",
+    "python_path",
+    "cacheprovider",
+)
+
+
 def pytest_args(topics: list[Topic], maxfail: int | None) -> list[str]:
     args = [str(t.suite_file) for t in topics]
     args += [
@@ -55,7 +79,11 @@ def pytest_args(topics: list[Topic], maxfail: int | None) -> list[str]:
         "no:cacheprovider",
         "-p",
         "no:warnings",
+        "--assert=plain",
+        "--capture=no",
     ]
+    for name in QUIET_PLUGINS:
+        args += ["-p", f"no:{name}"]
     if maxfail:
         args.append(f"--maxfail={maxfail}")
     return args
