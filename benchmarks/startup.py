@@ -13,15 +13,15 @@ import statistics
 import time
 
 from grader import isolation
-from grader.sandbox import WorkerProcess
+from grader.sandbox import Zygote
 
 
 def start_once(tier: isolation.Tier) -> float:
     start = time.perf_counter()
-    worker = WorkerProcess({"forbidden": ["numpy.linalg.svd"], "memory_mb": 1024, "file_mb": 16}, tier)
-    worker.wait_ready()
+    zygote = Zygote({"forbidden": ["numpy.linalg.svd"], "memory_mb": 1024, "file_mb": 16}, tier)
+    zygote.spawn().wait_ready()
     elapsed = time.perf_counter() - start
-    worker.kill()
+    zygote.kill()
     return elapsed
 
 

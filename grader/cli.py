@@ -51,7 +51,7 @@ def _new_seed() -> int:
 
 
 def _grade(submission: Submission, topics, seed: int | None):
-    pool = WorkerPool(_curriculum().forbidden_union(), expected=len(topics))
+    pool = WorkerPool(_curriculum().forbidden_union())
     from grader import runner
 
     try:

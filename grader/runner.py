@@ -103,7 +103,7 @@ def grade(
     if missing:
         raise GraderError(f"no hidden suite for {', '.join(missing)} in {SUITES_DIR}")
     own_pool = pool is None
-    pool = pool or WorkerPool(curriculum.forbidden_union(), expected=len(topics))
+    pool = pool or WorkerPool(curriculum.forbidden_union())
     before = integrity.snapshot(submission)
     sandbox = Sandbox(submission.files, pool)
     plugin = GraderPlugin(curriculum, RunState(sandbox, submission.display()), seed)
