@@ -76,8 +76,8 @@ class GraderPlugin:
         if session.testsfailed:  # collection errors
             raise session.Interrupted(f"{session.testsfailed} error(s) during collection")
         items = session.items
-        for self.run in self.runs:
-            failures = 0
+        for run in self.runs:
+            self.run, failures = run, 0
             for index, item in enumerate(items):
                 nextitem = items[index + 1] if index + 1 < len(items) else None
                 stop = self.maxfail is not None and failures + 1 >= self.maxfail
