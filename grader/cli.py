@@ -50,12 +50,13 @@ def _new_seed() -> int:
     return secrets.randbelow(90000) + 10000
 
 
-def _grade(submission: Submission, topics, seed: int | None):
+def _grade(submission: Submission, topics, seed: int | None, jobs: int = 1):
     pool = WorkerPool(_curriculum().forbidden_union())
     from grader import runner
 
     try:
-        return runner.grade(submission, topics, _curriculum(), _new_seed() if seed is None else seed, pool=pool)
+        seed = _new_seed() if seed is None else seed
+        return runner.grade(submission, topics, _curriculum(), seed, pool=pool, jobs=jobs)
     except (runner.GraderError, RuntimeError) as exc:
         raise click.ClickException(str(exc)) from None
     finally:
@@ -177,10 +178,16 @@ def check(topics, submission, seed):
     help="Report format (markdown: for $GITHUB_STEP_SUMMARY; gradescope: results.json).",
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here instead of printing it.")
-def grade(submission, topics, seed, json_path, fail_under, fmt, output):
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1),
+    help="Topics graded at once, each in a process of its own [default: one per core].",
+)
+def grade(submission, topics, seed, json_path, fail_under, fmt, output, jobs):
     """Grade a submission: the full report, per topic and per test."""
     cu = _curriculum()
-    report = _grade(_submission(submission), cu.select(topics), seed)
+    report = _grade(_submission(submission), cu.select(topics), seed, jobs or len(os.sched_getaffinity(0)))
     Progress(submission).record(report)
     numbers = {t.id: i for i, t in enumerate(cu.topics, 1)}
     if fmt != "text" or output:

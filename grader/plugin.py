@@ -80,29 +80,34 @@ class GraderPlugin:
             self.run, failures = run, 0
             for index, item in enumerate(items):
                 nextitem = items[index + 1] if index + 1 < len(items) else None
-                stop = self.maxfail is not None and failures + 1 >= self.maxfail
-                failed = self._run_test(item, None if stop else nextitem)
-                failures += failed
-                if failed and stop:
+                failures += self._run_test(item)
+                if self.maxfail is not None and failures >= self.maxfail:
+                    nextitem = None
+                self._tear_down(item, nextitem)
+                if nextitem is None:
                     break
         return True
 
-    def _run_test(self, item, nextitem) -> bool:
-        """Run one test, record its outcome; True when it did not pass."""
-        setup = item.session._setupstate
+    def _run_test(self, item) -> bool:
+        """Set up and run one test, record its outcome; True when it did not pass."""
         excinfo = None
+        if not item._request:  # as pytest's runtestprotocol: a fresh fixture request for every run of a test
+            item._initrequest()
         try:
-            setup.setup(item)
+            item.session._setupstate.setup(item)
             item.runtest()
-        except (KeyboardInterrupt, SystemExit):
+        except (KeyboardInterrupt, SystemExit, pytest.exit.Exception):  # Exit: the run itself failed
             raise
         except BaseException:
             excinfo = pytest.ExceptionInfo.from_current()
         self.run.outcomes.append(outcome(item, excinfo))
-        setup.teardown_exact(nextitem)
+        return excinfo is not None
+
+    def _tear_down(self, item, nextitem) -> None:
+        item.session._setupstate.teardown_exact(nextitem)
+        item._request, item.funcargs = False, None  # no fixture value outlives its run
         if nextitem is None or topic_of(nextitem) != topic_of(item):
             self.run.sandbox.release(topic_of(item))
-        return excinfo is not None
 
 
 def outcome(item, excinfo) -> TestOutcome:

@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import io
 import os
+import pickle
 import time
 
 import pytest
@@ -109,9 +110,64 @@ def grade(
     *,
     maxfail: int | None = None,
     pool: WorkerPool | None = None,
+    jobs: int = 1,
 ) -> Report:
-    """Grade ``topics`` of ``submission``; ``maxfail=1`` stops at the first lost point."""
+    """Grade ``topics`` of ``submission``; ``maxfail=1`` stops at the first lost point.
+
+    ``jobs`` > 1 grades the topics in that many processes at once (forked from
+    this one, each with its own fork server), for a machine with idle cores.
+    """
+    if jobs > 1 and len(topics) > 1 and maxfail is None:
+        return _grade_in_parallel(submission, topics, curriculum, seed, pool, jobs)
     return grade_many([(submission, seed)], topics, curriculum, maxfail=maxfail, pool=pool)[0]
+
+
+def _shares(topics: list[Topic], jobs: int) -> list[list[Topic]]:
+    """Topics split into ``jobs`` shares of about equal cost (the suite's size stands for its cost)."""
+    shares: list[list[Topic]] = [[] for _ in range(min(jobs, len(topics)))]
+    loads = [0] * len(shares)
+    for topic in sorted(topics, key=lambda t: t.suite_file.stat().st_size, reverse=True):
+        lightest = loads.index(min(loads))
+        shares[lightest].append(topic)
+        loads[lightest] += topic.suite_file.stat().st_size
+    return shares
+
+
+def _grade_in_parallel(submission, topics, curriculum, seed, pool, jobs) -> Report:
+    mine, *others = _shares(topics, jobs)
+    children = []
+    for share in others:
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # a judge of its own: pytest is imported already; a fork server of its own
+            os.close(r)
+            try:
+                result: object = grade(submission, share, curriculum, seed)
+            except BaseException as exc:  # noqa: BLE001  (reported by the parent)
+                result = GraderError(f"{type(exc).__name__}: {exc}")
+            with os.fdopen(w, "wb") as f:
+                pickle.dump(result, f)
+            os._exit(0)
+        os.close(w)
+        children.append((pid, r))
+    start = time.monotonic()
+    try:
+        parts = [grade(submission, mine, curriculum, seed, pool=pool)]
+    finally:
+        for pid, r in children:
+            with os.fdopen(r, "rb") as f:
+                try:
+                    parts.append(pickle.load(f))
+                except (EOFError, pickle.UnpicklingError):
+                    parts.append(GraderError("a parallel judge died without a report"))
+            os.waitpid(pid, 0)
+    for part in parts:
+        if isinstance(part, BaseException):
+            raise part
+    by_id = {t.id: t for part in parts for t in part.topics}
+    report = dataclasses.replace(parts[0], topics=[by_id[t.id] for t in topics], duration=time.monotonic() - start)
+    report.tampered = "; ".join(p.tampered for p in parts if p.tampered)
+    return report
 
 
 def grade_many(
