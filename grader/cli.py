@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
+
+# Cache the grader's own compiled modules and suites in __pycache__ (ignored by git and by the integrity
+# check) even where PYTHONDONTWRITEBYTECODE is set: compiling them afresh is a third of a check's start-up.
+sys.dont_write_bytecode = False
 
 # One BLAS thread for the judge, before numpy loads: its oracles are small, and
 # suites that time them against a learner's code need steady numbers.
