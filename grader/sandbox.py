@@ -46,6 +46,8 @@ IMPORT_TIMEOUT = 10.0  # importing a learner module
 SPAWN_TIMEOUT = 10.0  # a fork of the warm fork server, on a loaded machine
 REAP_TIMEOUT = 5.0
 RESET_TIMEOUT = 10.0
+WALL_FACTOR = 3.0  # a call's wall-clock backstop, in multiples of its CPU-time budget
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 DEAD_KINDS = {"timeout", "crashed", "exited", "output_limit", "protocol"}
 
 
@@ -264,19 +266,34 @@ class Worker:
             return self._death(b"")
         return self._receive(timeout)
 
+    def _cpu_seconds(self) -> float:
+        """CPU time the child has used so far (Linux /proc; 0 where it cannot be read)."""
+        try:
+            with open(f"/proc/{self.pid}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+        except (OSError, ValueError, IndexError, TypeError):
+            return 0.0
+
     def _receive(self, timeout: float) -> Answer:
+        """The answer, or why none came: ``timeout`` is CPU time (a loaded machine does not fail a
+        correct answer); a child that waits without computing is stopped at WALL_FACTOR × timeout."""
         start = time.monotonic()
-        deadline = start + timeout
+        cpu_start = self._cpu_seconds() if self.pid else 0.0
+        deadline, backstop = start + timeout, start + WALL_FACTOR * timeout
         streams = {self._out_r}
         output, total, frame = bytearray(), 0, bytearray()
         while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                self.kill()
-                return Answer(
-                    False, "timeout", f"no answer within {timeout:g} s", output=_text(output), seconds=timeout
-                )
-            ready, _, _ = select.select([self._resp_r, *streams], [], [], remaining)
+            now = time.monotonic()
+            if now >= deadline:
+                used = self._cpu_seconds() - cpu_start if self.pid else timeout
+                if used >= timeout or now >= backstop:
+                    self.kill()
+                    return Answer(
+                        False, "timeout", f"no answer within {timeout:g} s", output=_text(output), seconds=timeout
+                    )
+                deadline = min(now + max(timeout - used, 0.05), backstop)  # what it still may use, at the earliest
+            ready, _, _ = select.select([self._resp_r, *streams], [], [], deadline - now)
             for fd in ready:
                 chunk = os.read(fd, 1 << 16)
                 if fd == self._resp_r:
