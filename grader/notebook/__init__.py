@@ -48,7 +48,9 @@ def _folder(submission, cu: Curriculum, from_notebook: bool) -> Submission:
         raise
 
 
-def _grade_one(topic: Topic, base: Submission, cu: Curriculum, seed: int, namespace, lang) -> tuple[Report, Captured | None]:
+def _grade_one(
+    topic: Topic, base: Submission, cu: Curriculum, seed: int, namespace, lang
+) -> tuple[Report, Captured | None]:
     from grader import runner  # imports pytest: only once a grading starts
 
     if namespace is None:

@@ -90,7 +90,9 @@ def globals_used(source: str, defined: str) -> list[str]:
 
 def _class_source(cls: type) -> tuple[str, int] | None:
     """A notebook class's source and first line, found through its methods' cell (inspect needs a file)."""
-    methods = [inspect.unwrap(v.__func__ if isinstance(v, (staticmethod, classmethod)) else v) for v in vars(cls).values()]
+    methods = [
+        inspect.unwrap(v.__func__ if isinstance(v, (staticmethod, classmethod)) else v) for v in vars(cls).values()
+    ]
     methods += [p.fget for p in vars(cls).values() if isinstance(p, property) and p.fget]
     for fn in methods:
         code = getattr(fn, "__code__", None)
@@ -193,7 +195,9 @@ class _Builder:
         elif _is_plain(obj):
             self.constants[name] = f"{name} = {obj!r}"
         else:
-            self.notes.append(Feedback("notebook.not_carried", {"name": name, "user": user, "kind": type(obj).__name__}))
+            self.notes.append(
+                Feedback("notebook.not_carried", {"name": name, "user": user, "kind": type(obj).__name__})
+            )
 
 
 def capture(topic: Topic, namespace: dict) -> Captured:

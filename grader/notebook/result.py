@@ -12,7 +12,13 @@ from grader.feedback.render import fill, language, render, render_call, render_f
 from grader.reports import html, text
 from grader.scoring import Report, TestResult, TopicResult
 
-BAR_COLOR = {"passed": "#12b76a", "partial": "#f79009", "failed": "#f04438", "not_started": "#98a2b3", "error": "#f04438"}
+BAR_COLOR = {
+    "passed": "#12b76a",
+    "partial": "#f79009",
+    "failed": "#f04438",
+    "not_started": "#98a2b3",
+    "error": "#f04438",
+}
 
 
 def say(code: str, lang: str | None, **params) -> str:
