@@ -64,13 +64,24 @@ def _function(html: str, name: str) -> str:
     return html[start:end]
 
 
+LOGGED = """
+def logged(f):
+    @functools.wraps(f)
+    def inner(*args, **kwargs):
+        return f(*args, **kwargs)
+
+    return inner
+"""
+
+
 def test_functions_written_in_cells_pass_with_full_points(kernel):
     sol = _body("svd_basics")
     helper, rest = sol.split("def svd_2x2", 1)
     data = kernel(
-        "import numpy as np",
+        "import functools\nimport numpy as np",
         helper.replace("import numpy as np", ""),  # _rotation: a helper the curriculum does not name
-        "def svd_2x2" + rest,
+        LOGGED,  # a decorator of the notebook's own, through functools.wraps
+        "def svd_2x2" + rest.replace("def svd_via_eig", "@logged\ndef svd_via_eig"),
         "from grader.notebook import check\ncheck('svd_basics', namespace=globals(), seed=7)",
     )
     html = data["text/html"]

@@ -163,6 +163,8 @@ class _Builder:
         self.done: set[str] = set()
 
     def own(self, obj) -> bool:
+        """Defined in a cell of the notebook (through any decorators that keep ``__wrapped__``)."""
+        obj = inspect.unwrap(obj) if callable(obj) else obj
         return (inspect.isfunction(obj) or inspect.isclass(obj)) and getattr(obj, "__module__", None) == self.main
 
     def why_not(self, name: str, obj, topic: str) -> Feedback | None:
@@ -172,7 +174,7 @@ class _Builder:
         if not self.own(obj):
             module = getattr(obj, "__module__", None) or type(obj).__name__
             return Feedback("notebook.imported", {"name": name, "module": module, "topic": topic})
-        if definition_source(obj) is None:
+        if definition_source(inspect.unwrap(obj)) is None:
             return Feedback("notebook.no_source", {"name": name})
         return None
 
@@ -183,7 +185,7 @@ class _Builder:
         self.done.add(name)
         obj = self.namespace[name]
         if self.own(obj) and getattr(obj, "__name__", None) != "<lambda>":
-            found = definition_source(obj)
+            found = definition_source(inspect.unwrap(obj))  # a decorated function's lines start at its decorators
             if found is None:
                 self.notes.append(Feedback("notebook.no_source", {"name": name}))
                 return
