@@ -3,6 +3,7 @@ and the same result object used as text outside notebooks."""
 
 import json
 import shutil
+import string
 import sys
 
 import pytest
@@ -98,6 +99,7 @@ WRONG = """
 import numpy as np
 
 def svd_2x2(A):
+    print("<script>alert('A')</script>")
     U, s, Vt = np.linalg.svd(np.asarray(A, dtype=float))   # forbidden here
     return U, s, Vt
 
@@ -120,14 +122,15 @@ def test_a_wrong_notebook_shows_each_failure_where_the_learner_wrote_it(kernel):
     assert 'data-status="failed" data-score="0"' in html
     svd = _function(html, "svd_2x2")
     assert 'data-status="forbidden"' in svd and "numpy.linalg.svd" in svd
+    assert "&lt;script&gt;alert(&#39;A&#39;)&lt;/script&gt;" in svd and "<script>" not in html  # its output, escaped
     assert "not started" in _function(html, "svd_via_eig")  # the lambda is graded as not written yet
     assert "svd_via_eig is a lambda: write it with def in a cell" in html
     axes = _function(html, "ellipse_axes")
     assert "NameError" in axes and "PLANE" in axes  # an array is not carried: the learner sees why
     assert "_axes uses PLANE (of type ndarray), which cannot be carried" in html
     # the traceback names the cell and the line in it, not the temporary module the worker ran
-    assert "notebook cell defining _axes:16 in _axes" in axes, axes
-    assert "notebook cell defining ellipse_axes:12 in ellipse_axes" in axes
+    assert "notebook cell defining _axes:17 in _axes" in axes, axes
+    assert "notebook cell defining ellipse_axes:13 in ellipse_axes" in axes
     assert "Next: fix svd_2x2 in this notebook." in html
     assert "Next: fix svd_2x2 in this notebook." in plain and "svd_via_eig is a lambda" in plain
 
@@ -197,3 +200,16 @@ def test_definitions_without_source_are_named_in_both_languages(curriculum):
 
     assert "svd_via_eig, ellipse_axes" in render(captured.notes[0], "en")
     assert "のソースが見つかりません" in render(captured.notes[1], "ja")
+
+
+def test_every_notebook_string_is_in_english_and_japanese_with_the_same_parameters():
+    from grader.feedback import catalog
+
+    def fields(text):
+        return sorted(f for _, f, _, _ in string.Formatter().parse(text) if f)
+
+    en = {c: t for c, t in catalog.messages("en").items() if c.startswith("notebook.")}
+    ja = {c: t for c, t in catalog.messages("ja").items() if c.startswith("notebook.")}
+    assert len(en) >= 10 and en.keys() == ja.keys()
+    assert {c: fields(t) for c, t in en.items()} == {c: fields(t) for c, t in ja.items()}
+    assert all(en[c] != ja[c] for c in en)
