@@ -82,7 +82,9 @@ def test_functions_written_in_cells_pass_with_full_points(kernel):
         "import functools\nimport numpy as np",
         helper.replace("import numpy as np", ""),  # _rotation: a helper the curriculum does not name
         LOGGED,  # a decorator of the notebook's own, through functools.wraps
-        "def svd_2x2" + rest.replace("def svd_via_eig", "@logged\ndef svd_via_eig"),
+        "def svd_2x2"
+        + rest.replace("def svd_via_eig", "@logged\ndef svd_via_eig").replace("def ellipse_axes", "def axes"),
+        "ellipse_axes = axes  # the curriculum's name for a function written under another",
         "from grader.notebook import check\ncheck('svd_basics', namespace=globals(), seed=7)",
     )
     html = data["text/html"]

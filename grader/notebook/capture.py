@@ -205,30 +205,26 @@ class _Builder:
 def capture(topic: Topic, namespace: dict) -> Captured:
     """The module ``<topic>.py`` that the notebook's namespace defines."""
     b = _Builder(namespace)
-    stubs, taken, missing = [], [], []
-    for name, spec in topic.functions.items():
-        obj = namespace.get(name)
-        problem = None if obj is None else b.why_not(name, obj, topic.id)
-        if obj is None or problem is not None:
-            if problem is not None:
-                b.notes.append(problem)
-            else:
-                missing.append(name)
-            stubs.append(_stub(name, spec.signature, is_class=name[:1].isupper()))  # PEP 8: Var is a class
-            b.done.add(name)
-            continue
+    missing = [name for name in topic.functions if name not in namespace]
+    problems = {name: b.why_not(name, namespace[name], topic.id) for name in topic.functions if name not in missing}
+    stubbed = missing + [name for name, problem in problems.items() if problem is not None]
+    b.done |= set(stubbed)  # another function that names one of these gets the stub, not a second note
+    b.notes += [Feedback("notebook.missing", {"names": missing, "n": len(missing)})] if missing else []
+    b.notes += [problem for problem in problems.values() if problem is not None]
+    taken = [name for name in topic.functions if name not in stubbed]
+    for name in taken:
         b.take(name, name)
-        taken.append(name)
-    if missing:
-        b.notes.insert(0, Feedback("notebook.missing", {"names": missing, "n": len(missing)}))
-    head = [f'"""{topic.id}: built by grader.notebook from the cells of a notebook."""', ""]
-    head += list(b.imports.values()) + list(b.constants.values())
-    lines, origins = head + [""], []
+    lines = [f'"""{topic.id}: built by grader.notebook from the cells of a notebook."""', ""]
+    lines += list(b.imports.values()) + list(b.constants.values()) + [""]
+    origins = []
     for name, (source, cell_line) in b.definitions.items():
         body = source.rstrip("\n").split("\n")
         lines.append("")
         origins.append(Origin(name, len(lines) + 1, len(lines) + len(body), cell_line))
-        lines += body + [""]
-    for stub in stubs:
+        lines += body
+        defined = inspect.unwrap(namespace[name]).__name__
+        lines += [f"{name} = {defined}", ""] if defined != name else [""]  # svd_2x2 = my_svd in the notebook
+    for name in stubbed:
+        stub = _stub(name, topic.functions[name].signature, is_class=name[:1].isupper())  # PEP 8: Var is a class
         lines += ["", *stub.rstrip("\n").split("\n"), ""]
     return Captured("\n".join(lines) + "\n", taken, b.notes, origins)
