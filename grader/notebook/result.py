@@ -93,7 +93,7 @@ class Checked:
             view["functions"].append(
                 {
                     "name": function,
-                    "mark": text.MARK["passed"] if first is None else text.MARK.get(first.status, "✗"),
+                    "mark": text.mark(first),
                     "state": "passed" if first is None else first.status,
                     "tally": text.tally(tests, lang),
                     "first": _failure(first, lang) if shown else None,

@@ -117,6 +117,11 @@ def first_failure(tests: list):
     return next((x for x in tests if x.status != "passed"), None) or next((x for x in tests if not _earned(x)), None)
 
 
+def mark(first) -> str:
+    """A function's mark from its first failure (None: ✓)."""
+    return MARK["passed"] if first is None else MARK.get(first.status, "✗")
+
+
 def tally(tests: list, lang: str | None = None) -> str:
     """``not started`` or ``3/5 cases``."""
     if all(x.status == "not_implemented" for x in tests):
@@ -150,8 +155,7 @@ def check_report(
         groups = by_function(t)
         for function, tests in groups.items():
             first = first_failure(tests)
-            mark = MARK["passed"] if first is None else MARK.get(first.status, "✗")
-            lines.append(f"  {mark} {function:<22} {tally(tests, lang)}")
+            lines.append(f"  {mark(first)} {function:<22} {tally(tests, lang)}")
             if first is not None and first.status != "not_implemented":
                 lines.append(_indent(f"[{first.id}] {first.message(lang)}", "      "))
         lines.append("")
