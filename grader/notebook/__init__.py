@@ -30,10 +30,10 @@ _pool: WorkerPool | None = None
 
 
 def _warm_pool(cu: Curriculum) -> WorkerPool:
-    """One pool for the kernel's life: its spare worker is started while the learner edits the next cell."""
+    """One pool for the kernel's life: its warm fork server makes every later check start at once."""
     global _pool
     if _pool is None:
-        _pool = WorkerPool(cu.forbidden_union(), expected=None)
+        _pool = WorkerPool(cu.forbidden_union())
         atexit.register(_pool.close)
     return _pool
 
