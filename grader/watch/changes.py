@@ -1,8 +1,8 @@
 """Noticing saves of one module file: file events (watchfiles) where available, else polling.
 
 Editors save in several steps (truncate and write, write a swap file and
-rename it, touch), so a notice only starts a short quiet period; after it the
-file's content hash decides whether anything changed at all.
+rename it, touch), so a notice only starts a short quiet period (``quiet``);
+after it the file's content hash decides whether anything changed at all.
 """
 
 from __future__ import annotations
@@ -12,9 +12,8 @@ import os
 import threading
 from pathlib import Path
 
-DEBOUNCE = 0.04  # seconds without a further notice before the file is read
 POLL_INTERVAL = 0.05  # seconds between two looks at the file when there are no file events
-EVENT_STEP_MS = 20  # watchfiles yields a batch once the folder has been quiet this long
+EVENT_STEP_MS = 30  # watchfiles yields a batch of events once the folder has been quiet this long
 
 
 def digest(path: Path) -> str | None:
@@ -62,6 +61,12 @@ class Watcher:
     @property
     def interval(self) -> float | None:
         return POLL_INTERVAL if self.polling else None
+
+    @property
+    def quiet(self) -> float:
+        """Seconds without a further notice before the file is read: one more look when polling (a save
+        seen half-written); none on events, which watchfiles already hands over after EVENT_STEP_MS of quiet."""
+        return POLL_INTERVAL if self.polling else 0.0
 
     def fileno(self) -> int:
         return self._read

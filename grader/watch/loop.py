@@ -1,6 +1,6 @@
 """The watch loop: wait for a key, a save or a signal; re-check; redraw.
 
-A notice of a change starts a quiet period (``changes.DEBOUNCE``); after it
+A notice of a change starts a quiet period (``Watcher.quiet``); after it
 the module is re-checked only if its content hash differs from the last
 checked one, so an editor's double write, a touch or a swap file costs
 nothing.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 
 from grader.watch import screen
-from grader.watch.changes import DEBOUNCE, Watcher
+from grader.watch.changes import Watcher
 from grader.watch.session import Session
 from grader.watch.terminal import Terminal
 
@@ -35,13 +35,13 @@ def run(session: Session, watcher: Watcher, terminal: Terminal, lang: str) -> No
     check()
     pending: float | None = None  # when the last change was noticed, until it is acted on
     while not terminal.stop:
-        keys, _ = terminal.wait([watcher.fileno()], DEBOUNCE if pending is not None else watcher.interval)
+        keys, _ = terminal.wait([watcher.fileno()], watcher.quiet if pending is not None else watcher.interval)
         if terminal.resized:
             terminal.resized = False
             draw()
         if watcher.noticed():
             pending = time.monotonic()
-        elif pending is not None and time.monotonic() - pending >= DEBOUNCE:
+        elif pending is not None and time.monotonic() - pending >= watcher.quiet:
             pending = None
             if session.changed():
                 check()

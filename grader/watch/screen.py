@@ -169,7 +169,12 @@ def _foot(state: State, lang: str) -> list[Line]:
         noticing = say("polling", lang, path=state.path, interval=state.polling)
     else:
         noticing = say("events", lang, path=state.path)
-    return lines + _prose(f"{status} {noticing}".strip(), {"dim": True}) + _prose(say("keys", lang), {"bold": True})
+    return (
+        lines
+        + _prose(status, {"dim": True})
+        + _prose(noticing, {"dim": True})
+        + _prose(say("keys", lang), {"bold": True})
+    )
 
 
 def _lay(lines: list[Line], width: int) -> list[tuple[str, dict]]:
