@@ -7,6 +7,7 @@ import json
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -61,6 +62,19 @@ class Tmux:
                 raise AssertionError(f"the screen never showed {fragments}; it shows:\n{shown}")
             time.sleep(0.2)
 
+    def children(self) -> list[int]:
+        """Pids of the processes the shell started (the command it is running)."""
+        shell = int(self._tmux("list-panes", "-t", "w", "-F", "#{pane_pid}").strip())
+        found = []
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                stat = Path(f"/proc/{pid}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == shell:
+                found.append(int(pid))
+        return found
+
     def close(self) -> None:
         subprocess.run([TMUX, "-L", self.socket, "kill-server"], capture_output=True)
 
@@ -93,18 +107,20 @@ def test_watch_from_a_stub_to_a_passed_topic_and_back_to_the_shell(terminal, lea
     tmux = terminal()
     tmux.type(watch_command("-s", "exercises", "--seed", "5"))
     shown = tmux.wait_for("Checked at")
-    assert "Topic 1/13: svd_basics — SVD geometry and the 2×2 SVD by hand (§1.1, §3.1)" in shown
-    assert "░░░░░░░░░░░░░░░░░░░░ 0/10 not started" in shown
-    assert "Nothing written yet: start with svd_2x2 in exercises/svd_basics.py." in shown
-    assert "Curriculum ░░░░░░░░░░░░░░░░░░░░ 0/13 topics passed" in shown
+    assert "Topic 1/13: svd_basics — SVD geometry and the 2×2 SVD by hand (§1.1, §3.1)" in shown, shown
+    assert "░░░░░░░░░░░░░░░░░░░░ 0/10 not started" in shown, shown
+    assert "Nothing written yet: start with svd_2x2 in exercises/svd_basics.py." in shown, shown
+    assert "Curriculum ░░░░░░░░░░░░░░░░░░░░ 0/13 topics passed" in shown, shown
     assert "h hint · l list · n next topic · r re-run · q quit" in shown.replace("\u00a0", " ")
     assert "Re-checks when you save exercises/svd_basics.py." in shown  # file events (watchfiles)
 
     shutil.copy(SOLUTIONS / "svd_basics.py", learner / "svd_basics.py")
     shown = tmux.wait_for("✓ svd_basics passed.", "Topic 2/13: low_rank", "Checked at")
-    assert "You learnt: every matrix rotates" in shown
-    assert "Next: low_rank — Truncated SVD and the Eckart–Young theorem. Read §0, §1.2, §3.2, §3.3 of the" in shown
-    assert "Curriculum ██░░░░░░░░░░░░░░░░░░ 1/13 topics passed" in shown
+    assert "You learnt: every matrix rotates" in shown, shown
+    assert "Next: low_rank — Truncated SVD and the Eckart–Young theorem. Read §0, §1.2, §3.2, §3.3 of the" in shown, (
+        shown
+    )
+    assert "Curriculum ██░░░░░░░░░░░░░░░░░░ 1/13 topics passed" in shown, shown
 
     tmux.keys("h")
     shown = tmux.wait_for("Hints for low_rank (1/5; h shows the next):")
@@ -127,7 +143,7 @@ def test_watch_polls_rechecks_only_real_changes_and_leaves_on_ctrl_c(terminal, l
     tmux = terminal()
     tmux.type(watch_command("svd_basics", "-s", "exercises", "--poll"))
     shown = tmux.wait_for("(#1).")
-    assert "(polling every 0.05 s: no file events here)" in shown
+    assert "(polling every 0.05 s: no file events here)" in shown, shown
     module = learner / "svd_basics.py"
     os.utime(module)  # a touch: same content, no check
     module.write_text(module.read_text())  # a rewrite of the same bytes: no check
@@ -136,13 +152,26 @@ def test_watch_polls_rechecks_only_real_changes_and_leaves_on_ctrl_c(terminal, l
     [bug] = [m for m in mutants.load(SOLUTIONS / "mutants", "svd_basics") if m.name == "sign_not_moved_into_U"]
     module.write_text(bug.source((SOLUTIONS / "svd_basics.py").read_text()))
     shown = tmux.wait_for("(#2).")
-    assert "✗ First failing test: svd_2x2[" in shown and "partial" in shown
+    assert "✗ First failing test: svd_2x2[" in shown and "partial" in shown, shown
     assert "its sign was not moved into U" in shown  # the likely mistake, from the feedback catalog
     tmux.keys("r")
     tmux.wait_for("(#3).")
     tmux.keys("C-c")
     shown = tmux.wait_for("exit=0")
-    assert "grader watch ended: 0/13 topics passed." in shown
+    assert "grader watch ended: 0/13 topics passed." in shown, shown
+
+
+@needs_tmux
+def test_watch_leaves_cleanly_on_sigterm(terminal, learner):
+    tmux = terminal()
+    tmux.type(watch_command("pca", "-s", "exercises"))
+    tmux.wait_for("(#1).")
+    [watch] = tmux.children()
+    os.kill(watch, signal.SIGTERM)
+    shown = tmux.wait_for("exit=0")
+    assert "grader watch ended" in shown and "Topic 4/13" not in shown, shown
+    tmux.type("stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | sort | tr '\\n' ' '; echo")
+    tmux.wait_for("echo icanon")
 
 
 @needs_tmux
@@ -150,8 +179,8 @@ def test_watch_speaks_japanese(terminal, learner):
     tmux = terminal("ja")
     tmux.type(watch_command("-s", "exercises"))
     shown = tmux.wait_for("にチェック")
-    assert "トピック 1/13: svd_basics" in shown
-    assert "まだ何も書かれていません。exercises/svd_basics.py の svd_2x2 から始めましょう。" in shown
+    assert "トピック 1/13: svd_basics" in shown, shown
+    assert "まだ何も書かれていません。exercises/svd_basics.py の svd_2x2 から始めましょう。" in shown, shown
     assert "h ヒント · l 一覧 · n 次のトピック · r 再チェック · q 終了" in shown.replace("\u00a0", " ")
     tmux.keys("n")
     tmux.wait_for("トピック 2/13: low_rank", "#2)")

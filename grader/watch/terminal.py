@@ -106,7 +106,11 @@ class Terminal:
 
     def draw(self, lines: list[str]) -> None:
         """The whole screen, drawn over the last one in one write (no flicker of a full clear)."""
-        self._write("\x1b[H" + "".join(line + "\x1b[K\r\n" for line in lines[:-1]) + lines[-1] + "\x1b[K\x1b[J")
+        try:
+            self._write("\x1b[H" + "".join(line + "\x1b[K\r\n" for line in lines[:-1]) + lines[-1] + "\x1b[K\x1b[J")
+        except OSError:
+            if not self.stop:  # after SIGHUP the terminal is gone and the loop is on its way out
+                raise
 
     def wait(self, others: list[int], timeout: float | None) -> tuple[str, list[int]]:
         """Keys typed and which of ``others`` became readable, within ``timeout`` (None: until something happens)."""
