@@ -231,3 +231,22 @@ def test_bench_times_saves_until_the_screen_shows_their_check():
     latency = bench.measure(saves=2, mutant=None, pause=0.5)
     assert len(latency.seconds) == 2 and all(0 < s < 60 for s in latency.seconds)
     assert "median" in latency.summary() and latency.source == "stub svd_basics"
+
+
+def test_long_feedback_lines_continue_under_their_indent_and_the_middle_is_cut(curriculum):
+    from grader.feedback import Feedback
+    from grader.scoring import TestResult, TopicResult
+
+    topic = curriculum.topic("svd_basics")
+    long = Feedback("score.nothing_ran", {"topic": "x" * 150})  # one line of 150+ cells
+    printed = "\n".join(f"printed line {i}" for i in range(12))
+    tests = [TestResult(f"svd_2x2[{i}]", "svd_2x2", "failed", 0, 1, long, output=printed) for i in range(3)]
+    state = State(curriculum.topics, topic, "exercises/svd_basics.py", {})
+    state.result = TopicResult(topic.id, topic.title, topic.section, 0, 10, "failed", tests)
+    lines = [screen.click.unstyle(x) for x in screen.render(state, width=60, height=40, lang="en")]
+    body = lines[lines.index(next(x for x in lines if "First failing test: svd_2x2[0]" in x)) + 1 :]
+    assert body[0].startswith("    ") and body[1].startswith("      x") and all(screen.cells(x) < 60 for x in lines)
+    short = [screen.click.unstyle(x) for x in screen.render(state, width=60, height=18, lang="en")]
+    assert len(short) <= 18 and any("more lines; `grader check svd_basics` shows everything" in x for x in short)
+    tiny = [screen.click.unstyle(x) for x in screen.render(state, width=60, height=8, lang="en")]
+    assert len(tiny) == 8 and tiny[0].startswith("grader watch") and tiny[-1].endswith("q\u00a0quit")

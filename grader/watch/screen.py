@@ -4,7 +4,7 @@ Top: the current topic with its score bar and, right after a topic passed,
 what it taught and where to read next. Middle: the first failing test's
 feedback (or the hints, or the topic list). Bottom: progress over the
 curriculum, when it was checked and how saves are noticed, the keys.
-Lines are clipped to the terminal's width in display cells (a Japanese
+Lines are wrapped to the terminal's width in display cells (a Japanese
 character takes two) before they are styled, and the middle is cut to fit.
 """
 
@@ -20,7 +20,7 @@ from grader.reports import text
 from grader.scoring import TestResult, TopicResult
 from grader.watch.session import State
 
-Line = tuple[str, dict, str | None]  # text, click.style arguments, None (clip) or the indent to wrap with
+Line = tuple[str, dict, str]  # text, click.style arguments, the indent of its continuation lines
 
 
 def say(key: str, lang: str, **params) -> str:
@@ -38,6 +38,7 @@ def cells(s: str) -> int:
 def wrap(s: str, width: int, indent: str = "") -> list[str]:
     """``s`` broken into lines of at most ``width`` cells: at a space where there is one in the second
     half of the line (English), else between any two characters (Japanese); later lines get ``indent``."""
+    indent = indent[: width // 2]
     out, line, used = [], "", 0
     for c in s:
         if used + _cell(c) > width and line.strip():
@@ -68,8 +69,10 @@ def clip(s: str, width: int) -> str:
 
 
 def _raw(s: str, style: dict | None = None) -> list[Line]:
-    """Laid-out text (arrays, tables): each line clipped to the width, never re-wrapped."""
-    return [(line, style or {}, None) for line in s.splitlines()] or [("", {}, None)]
+    """Laid-out text (feedback with arrays, table rows): its own lines kept; one too long for the
+    terminal continues under its own indentation, two cells further in."""
+    lines = s.splitlines() or [""]
+    return [(line, style or {}, " " * (len(line) - len(line.lstrip(" ")) + 2)) for line in lines]
 
 
 def _prose(s: str, style: dict | None = None, indent: str = "") -> list[Line]:
@@ -77,7 +80,7 @@ def _prose(s: str, style: dict | None = None, indent: str = "") -> list[Line]:
     return [(s, style or {}, indent)]
 
 
-BLANK: list[Line] = [("", {}, None)]
+BLANK: list[Line] = [("", {}, "")]
 
 
 def _head(state: State, lang: str) -> list[Line]:
@@ -178,11 +181,7 @@ def _foot(state: State, lang: str) -> list[Line]:
 
 
 def _lay(lines: list[Line], width: int) -> list[tuple[str, dict]]:
-    out = []
-    for line, style, indent in lines:
-        pieces = [clip(line, width)] if indent is None else wrap(line, width - 1, indent)
-        out += [(piece, style) for piece in pieces]
-    return out
+    return [(piece, style) for line, style, indent in lines for piece in wrap(line, width - 1, indent)]
 
 
 def render(state: State, width: int = 100, height: int = 40, lang: str | None = None) -> list[str]:
@@ -195,12 +194,15 @@ def render(state: State, width: int = 100, height: int = 40, lang: str | None = 
     elif state.result is not None and not state.done:
         feedback = _failure(state.result, state.path, lang)
     body, panel = _lay(feedback, width), _lay(_panel(state, lang), width)
-    room = max(height - len(head) - len(foot) - 1, 2)
+    room = height - len(head) - len(foot) - 1  # lines left for the middle, below its blank line
     if panel:
-        panel = panel[: max(room - 3, 1)]
-        room -= len(panel) + 1
+        panel = panel[: max(room - 3, 0)]
+        room -= len(panel) + 1 if panel else 0
     if len(body) > room:
         cut = say("cut", lang, n=len(body) - room + 1, topic=state.topic.id)
-        body = body[: max(room - 1, 0)] + [(clip(cut, width), {"dim": True})]
+        body = body[: room - 1] + [(clip(cut, width), {"dim": True})] if room >= 2 else []
     middle = [("", {}), *body, *([("", {}), *panel] if panel else [])]
-    return [click.style(line, **style) if style else line for line, style in head + middle + foot]
+    lines = head + middle + foot
+    if len(lines) > height:  # a terminal too small even for the frame: keep its top and the keys
+        lines = lines[: max(height - len(foot), 0)] + foot[-height:]
+    return [click.style(line, **style) if style else line for line, style in lines]
