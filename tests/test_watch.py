@@ -8,6 +8,7 @@ import os
 import shlex
 import shutil
 import signal
+import string
 import subprocess
 import sys
 import time
@@ -217,7 +218,7 @@ def test_wrap_breaks_english_at_spaces_and_japanese_anywhere():
     assert all(screen.cells(x) <= 10 for x in lines) and "".join(lines) == "特異値分解と擬似逆行列と主成分分析"
 
 
-def test_every_topic_has_a_learnt_sentence_in_both_languages(curriculum):
+def test_every_topic_has_a_learnt_sentence_and_ja_has_every_key_with_the_same_fields(curriculum):
     from grader.feedback import catalog
 
     for lang in ("en", "ja"):
@@ -225,6 +226,11 @@ def test_every_topic_has_a_learnt_sentence_in_both_languages(curriculum):
             assert catalog.messages(lang).get(f"watch.learnt.{t.id}"), (lang, t.id)
     en = {k for k in catalog.messages("en") if k.startswith("watch.")}
     assert en == {k for k in catalog.messages("ja") if k.startswith("watch.")}
+
+    def fields(code, lang):
+        return {f for _, f, _, _ in string.Formatter().parse(catalog.messages(lang)[code]) if f}
+
+    assert [c for c in sorted(en) if fields(c, "en") != fields(c, "ja")] == []
 
 
 def test_bench_times_saves_until_the_screen_shows_their_check():
