@@ -69,7 +69,7 @@ def watch(curriculum, folder, topic, seed: int, poll: bool, lang: str) -> tuple[
     Returns how many topics have passed and whether a second Ctrl-C cut the session short."""
     from grader.sandbox import WorkerPool
 
-    pool = WorkerPool(curriculum.forbidden_union(), expected=None)  # its first worker starts while pytest loads
+    pool = WorkerPool(curriculum.forbidden_union())  # its fork server starts while pytest loads
     from grader import runner  # noqa: F401  (the judge: pytest and the runner imported once, before the first save)
 
     watcher = Watcher(folder, poll)

@@ -1,8 +1,8 @@
 """One learner's watch session: the current topic, its last result, and moving on.
 
 The judge stays warm: this process has pytest and the suites imported after
-the first check, and one ``WorkerPool(..., expected=None)`` keeps a started
-worker ready for the next one. Every check is recorded in ``Progress`` as
+the first check, and one ``WorkerPool`` keeps its fork server warm, so the
+next check costs a fork, not an interpreter start-up. Every check is recorded in ``Progress`` as
 ``grader check`` records it.
 """
 
