@@ -4,8 +4,9 @@
 of one topic in (a plausible bug: every test runs, some fail), starts the
 real ``grader watch`` on a pseudo-terminal, then saves the module ``saves``
 times and times each save until the screen shows the check that followed it
-(its number in the footer; the footer's "in N ms" is the grading part). ``python -m grader.watch.bench`` prints the
-median; ``benchmarks/watch.py`` runs it as the other benchmarks run.
+(its number in the footer; the footer's "in N ms" is the grading part).
+``python -m grader.watch.bench`` prints the figures; ``python -m benchmarks``
+reports ``median_recheck_ms`` beside its goal.
 """
 
 from __future__ import annotations
