@@ -284,3 +284,7 @@ def verify(solutions, exercises, catalogue, matrix, topics, seed, jobs, no_probe
 from grader.batch import cli as batch_cli  # noqa: E402  (instructor commands: batch, export, release, …)
 
 batch_cli.register(main, _curriculum, _new_seed, _topic_ids)
+
+from grader.watch import cli as watch_cli  # noqa: E402  (learner commands: watch, next, reset)
+
+watch_cli.register(main)

@@ -55,3 +55,8 @@ class Progress:
             os.replace(tmp, self.path)
         except OSError:
             pass
+
+    def forget(self, topic: str) -> None:
+        """Drop the topic's status (its file was reset to the stub); the hints seen stay seen."""
+        if self._entry.get("topics", {}).pop(topic, None) is not None:
+            self._save()
