@@ -31,7 +31,9 @@ class Refused(Exception):
 
 
 def message(code: str, lang: str, **params) -> str:
-    return fill(catalog.template(f"workspace.{code}", lang), params)
+    """``workspace.<code>`` in ``lang``; paths shown as the learner typed them."""
+    shown = {k: str(v) if isinstance(v, Path) else v for k, v in params.items()}
+    return fill(catalog.template(f"workspace.{code}", lang), shown)
 
 
 def make(target: Path, lang: str, curriculum: Curriculum) -> list[Path]:

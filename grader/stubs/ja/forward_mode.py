@@ -76,7 +76,7 @@ class Dual:
         raise NotImplementedError("Dual.__rtruediv__ はまだ書かれていません")
 
     def __neg__(self):
-        """−self。"""
+        """符号を反転した −self。"""
         raise NotImplementedError("Dual.__neg__ はまだ書かれていません")
 
     def __pow__(self, p):

@@ -53,7 +53,7 @@ class Var:
         raise NotImplementedError("Var.__radd__ はまだ書かれていません")
 
     def __sub__(self, other):
-        """self − other。∂/∂self = 1, ∂/∂other = −1。"""
+        """差 self − other。∂/∂self = 1, ∂/∂other = −1。"""
         raise NotImplementedError("Var.__sub__ はまだ書かれていません")
 
     def __rsub__(self, other):
@@ -61,7 +61,7 @@ class Var:
         raise NotImplementedError("Var.__rsub__ はまだ書かれていません")
 
     def __mul__(self, other):
-        """self · other。∂/∂self = other, ∂/∂other = self。"""
+        """積 self · other。∂/∂self = other, ∂/∂other = self。"""
         raise NotImplementedError("Var.__mul__ はまだ書かれていません")
 
     def __rmul__(self, other):
@@ -69,7 +69,7 @@ class Var:
         raise NotImplementedError("Var.__rmul__ はまだ書かれていません")
 
     def __truediv__(self, other):
-        """self / other。∂/∂self = 1/other, ∂/∂other = −self/other²。"""
+        """商 self / other。∂/∂self = 1/other, ∂/∂other = −self/other²。"""
         raise NotImplementedError("Var.__truediv__ はまだ書かれていません")
 
     def __rtruediv__(self, other):
@@ -77,7 +77,7 @@ class Var:
         raise NotImplementedError("Var.__rtruediv__ はまだ書かれていません")
 
     def __neg__(self):
-        """−self。∂/∂self = −1。"""
+        """符号を反転した −self。∂/∂self = −1。"""
         raise NotImplementedError("Var.__neg__ はまだ書かれていません")
 
     def __pow__(self, p):
