@@ -41,8 +41,11 @@ def make(target: Path, lang: str, curriculum: Curriculum) -> list[Path]:
     target = Path(target)
     if target.exists() and not target.is_dir():
         raise Refused("not_a_folder", dir=target)
-    if target.is_dir() and any(target.iterdir()):
-        raise Refused("not_empty", dir=target)
+    try:
+        if target.is_dir() and any(target.iterdir()):
+            raise Refused("not_empty", dir=target)
+    except OSError as exc:  # a folder we may not even list is no place for a workspace
+        raise Refused("unreadable", dir=target, reason=exc.strerror or str(exc))
     try:
         source = stubs.folder(lang)
     except stubs.StubsMissing:
@@ -50,7 +53,11 @@ def make(target: Path, lang: str, curriculum: Curriculum) -> list[Path]:
     missing = [t.module_file for t in curriculum.topics if not (source / t.module_file).is_file()]
     if missing:
         raise Refused("stubs_incomplete", lang=lang, folder=source, files=missing)
-    created = not target.exists()
+    created: Path | None = None  # the outermost folder this call creates
+    if not target.exists():
+        created = target
+        while not created.parent.exists():
+            created = created.parent
     try:
         (target / SUBMISSION).mkdir(parents=True)
         written = []
@@ -64,13 +71,16 @@ def make(target: Path, lang: str, curriculum: Curriculum) -> list[Path]:
     return written
 
 
-def _undo(target: Path, created: bool) -> None:
-    """Remove what a failed init wrote: the folder was new, or empty before it."""
-    if created:
-        shutil.rmtree(target, ignore_errors=True)
-    else:
-        for child in list(target.iterdir()) if target.is_dir() else ():
-            shutil.rmtree(child, ignore_errors=True) if child.is_dir() else child.unlink(missing_ok=True)
+def _undo(target: Path, created: Path | None) -> None:
+    """Remove what a failed init wrote: the folders it created, or the contents of the empty ``target``."""
+    if created is not None:
+        shutil.rmtree(created, ignore_errors=True)
+        return
+    for child in list(target.iterdir()) if target.is_dir() else ():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
 
 
 def register(main: click.Group, curriculum) -> None:
@@ -80,7 +90,7 @@ def register(main: click.Group, curriculum) -> None:
         "--lang",
         type=click.Choice(stubs.languages()),
         help="Language of the stubs' docstrings and the README, remembered for the commands run in DIR "
-        "[default: $GRADER_LANG, else en].",
+        "[default: $GRADER_LANG or the current workspace's language, else en].",
     )
     def init(directory: Path, lang: str | None):
         """Make a new workspace in DIR: the stubs in exercises/, a README, your language remembered."""

@@ -5,6 +5,7 @@ import ast
 import json
 import re
 import shutil
+import string
 
 import pytest
 from click.testing import CliRunner
@@ -13,6 +14,7 @@ from conftest import EXERCISES
 from grader import curriculum as curriculum_file
 from grader import settings, signatures, stubs
 from grader.cli import main
+from grader.feedback import catalog
 from grader.feedback.render import language
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")  # hiragana, katakana, kanji
@@ -169,3 +171,29 @@ def test_the_curriculum_keeps_the_forbidden_patterns_as_written():
     spec = curriculum_file.load().topic("svd_basics").functions["svd_via_eig"]
     assert spec.forbidden_given == ("numpy.linalg.*",)
     assert spec.allowed == ("numpy.linalg.eigh", "numpy.linalg.eigvalsh")
+
+
+def test_a_write_that_fails_midway_leaves_nothing_behind(tmp_path, curriculum):
+    """A real kernel refusal halfway through: the stub paths of the longer module names exceed PATH_MAX."""
+    names = [t.module_file for t in curriculum.topics]
+    short, long = min(names, key=len), max(names, key=len)
+    assert names.index(short) < names.index(long)  # so the short one is written before the long one fails
+    padding = 4096 - len(f"/exercises/{long}") - len(str(tmp_path / "new")) - 1  # the long path: 4096 bytes
+    deep = (padding - 1) // 201
+    target = tmp_path / "new" / (("d" * 200 + "/") * deep + "e" * (padding - 201 * deep))
+    assert len(str(target / "exercises" / short)) < 4096 <= len(str(target / "exercises" / long))
+    refused = cli("init", target)
+    assert refused.exit_code == 2 and "Could not write the workspace" in refused.output
+    assert "(File name too long)" in refused.output  # the kernel refused a stub, after the folders were made
+    assert list(tmp_path.iterdir()) == []  # even the folders init made on the way are gone
+
+
+def test_the_workspace_and_stub_messages_exist_in_english_and_japanese_with_the_same_fields():
+    def fields(lang):
+        return {
+            code: sorted({f for _, f, _, _ in string.Formatter().parse(text) if f})
+            for code, text in catalog.messages(lang).items()
+            if code.startswith(("workspace.", "stubs."))
+        }
+
+    assert "workspace.not_empty" in fields("en") and fields("ja") == fields("en")

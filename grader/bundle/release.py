@@ -25,7 +25,8 @@ def make(out: Path, kit: Path | None = None) -> Path:
         raise BundleError(f"{out} exists and is not empty; give a new folder for the release")
     copy_grader(kit, out, (TEMPLATES / "LEARNER_README.md").read_text(encoding="utf-8"))
     shutil.copytree(kit / "exercises", out / "exercises", ignore=SKIP)
-    shutil.copytree(kit / "exercises", out / "grader" / "stubs" / "en", ignore=SKIP)  # for an installed `grader init`
+    # the English stubs also as package data, for an installed `grader init`
+    shutil.copytree(kit / "exercises", out / "grader" / "stubs" / "en", ignore=SKIP, dirs_exist_ok=True)
     found = leaks(out, kit)
     if found:
         shutil.rmtree(out)
