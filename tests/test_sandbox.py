@@ -242,7 +242,7 @@ def test_missing_module(pool):
 def test_no_worker_outlives_its_sandbox(tmp_path, pool):
     (tmp_path / "toy.py").write_text(TOY)
     box = Sandbox({"toy": tmp_path / "toy.py"}, pool)
-    pid = call(box, "look_around") and box._workers["toy"].proc.pid
+    pid = call(box, "look_around") and box._workers["toy"].pid
     box.close()
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
@@ -257,7 +257,7 @@ def test_workers_die_with_the_grader(tmp_path):
     script = (
         f"from pathlib import Path\nfrom grader.sandbox import Sandbox, WorkerPool\n"
         f"box = Sandbox({{'toy': Path({str(tmp_path / 'toy.py')!r})}}, WorkerPool([]))\n"
-        f"box._worker('toy')\nprint(box._workers['toy'].proc.pid, flush=True)\n"
+        f"box._worker('toy')\nprint(box._workers['toy'].pid, flush=True)\n"
         f"box.request('toy', 'call', 'loop', timeout=60)\n"
     )
     grader = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
