@@ -20,7 +20,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import click  # noqa: E402
 
 from grader import curriculum as curriculum_file  # noqa: E402
-from grader import isolation  # noqa: E402
+from grader import isolation, stubs  # noqa: E402
 from grader.progress import Progress  # noqa: E402
 from grader.reports import formats, text  # noqa: E402
 from grader.reports import json as json_report  # noqa: E402
@@ -233,6 +233,13 @@ def hint(topic, show_all, submission):
 @click.option("--exercises", default="exercises", show_default=True, metavar="DIR")
 @click.option("--catalogue", default=None, metavar="DIR", help="Mutant catalogue [default: SOLUTIONS/mutants].")
 @click.option(
+    "--translations",
+    default=None,
+    metavar="DIR",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="The other languages' stubs, one folder per language [default: the grader's grader/stubs/].",
+)
+@click.option(
     "--mutants",
     "matrix",
     is_flag=True,
@@ -243,7 +250,7 @@ def hint(topic, show_all, submission):
 @isolation_option
 @click.option("--jobs", "-j", type=click.IntRange(1), help="Gradings run at once [default: one per core].")
 @click.option("--no-probes", is_flag=True, help="Skip the degenerate-answer probes (faster; not a full check).")
-def verify(solutions, exercises, catalogue, matrix, topics, seed, jobs, no_probes):
+def verify(solutions, exercises, catalogue, translations, matrix, topics, seed, jobs, no_probes):
     """Instructor self-check: solutions full marks (two seeds), stubs zero, every mutant loses points,
     no answer that ignores its input earns a point."""
     for folder in (solutions, exercises):
@@ -265,6 +272,7 @@ def verify(solutions, exercises, catalogue, matrix, topics, seed, jobs, no_probe
             jobs,
             probes=not no_probes,
             matrix=matrix,
+            translations=stubs.translated(translations) if translations else None,
         )
     except (runner.GraderError, RuntimeError) as exc:
         raise click.ClickException(str(exc)) from None
@@ -288,3 +296,7 @@ batch_cli.register(main, _curriculum, _new_seed, _topic_ids)
 from grader.watch import cli as watch_cli  # noqa: E402  (learner commands: watch, next, reset)
 
 watch_cli.register(main)
+
+from grader import workspace  # noqa: E402  (grader init DIR)
+
+workspace.register(main, _curriculum)

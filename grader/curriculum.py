@@ -32,6 +32,13 @@ class Function:
     forbidden_rule: str = ""
     timeout: float = 5.0
     labels: tuple = ()  # every value SPEC allows, for a function with finitely many answers
+    forbidden_given: tuple[str, ...] = ()  # the patterns as the curriculum writes them ("numpy.linalg.*")
+    allowed: tuple[str, ...] = ()  # exceptions to a wildcard of forbidden_given
+
+    def rule_in(self, whole: str, but: str) -> str:
+        """The forbidden rule phrased by two templates: ``whole`` ("{module} (all of it)") for a
+        wildcard, ``but`` ("{rule} except {allowed}") for its exceptions; "" when nothing is forbidden."""
+        return _forbidden_rule(self.forbidden_given, self.allowed, whole, but)
 
     @property
     def params(self) -> tuple[str, ...]:
@@ -64,9 +71,12 @@ def _labels(name: str, raw) -> tuple:
     return tuple(raw)
 
 
-def _forbidden_rule(patterns, allowed) -> str:
-    rule = ", ".join(p.replace(".*", " (all of it)") for p in patterns)
-    return rule + (f" except {', '.join(allowed)}" if allowed else "")
+RULE_WHOLE, RULE_BUT = "{module} (all of it)", "{rule} except {allowed}"
+
+
+def _forbidden_rule(patterns, allowed, whole: str = RULE_WHOLE, but: str = RULE_BUT) -> str:
+    rule = ", ".join(whole.format(module=p[:-2]) if p.endswith(".*") else p for p in patterns)
+    return but.format(rule=rule, allowed=", ".join(allowed)) if allowed else rule
 
 
 @dataclasses.dataclass(frozen=True)
@@ -131,6 +141,8 @@ class Curriculum:
                         _forbidden_rule(forbidden, allowed),
                         float(spec.get("timeout", default_timeout)),
                         _labels(name, spec.get("labels", [])),
+                        tuple(forbidden),
+                        tuple(allowed),
                     )
                     parse_signature(spec["signature"])
                 topics.append(

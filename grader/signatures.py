@@ -3,7 +3,8 @@
 ``public_api`` lists a module's public functions and classes with their
 parameters; ``stub_problems`` says where a stub breaks the kit's rules (body
 is ``raise NotImplementedError``, imports only numpy/math, docstring states
-what is forbidden exactly as the curriculum has it).
+what is forbidden exactly as the curriculum has it, in the stub's language:
+``forbidden_line``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from grader.curriculum import Topic, parse_signature
+from grader.curriculum import Function, Topic, parse_signature
+from grader.feedback import catalog
+from grader.feedback.render import fill
 
 STUB_IMPORTS = {"numpy", "math"}
 
@@ -67,7 +70,15 @@ def _is_stub_body(body: list[ast.stmt]) -> bool:
     return isinstance(exc, ast.Name) and exc.id == "NotImplementedError"
 
 
-def stub_problems(path: Path, topic: Topic) -> list[str]:
+def forbidden_line(spec: Function, lang: str) -> str:
+    """The line a stub's docstring states the curriculum's forbidden calls with, in ``lang``
+    ("Forbidden: numpy.kron", "禁止: numpy.kron")."""
+    phrase = {key: catalog.template(f"stubs.{key}", lang) for key in ("whole", "but", "nothing")}
+    rule = spec.rule_in(phrase["whole"], phrase["but"]) or phrase["nothing"]
+    return fill(catalog.template("stubs.forbidden", lang), {"rule": rule})
+
+
+def stub_problems(path: Path, topic: Topic, lang: str = catalog.FALLBACK) -> list[str]:
     tree = ast.parse(Path(path).read_text(encoding="utf-8"), filename=str(path))
     problems = []
     if topic.section not in (ast.get_docstring(tree) or ""):
@@ -88,8 +99,7 @@ def stub_problems(path: Path, topic: Topic) -> list[str]:
             if not _is_stub_body(fn.body):
                 problems.append(f"{path}:{fn.lineno}: {fn.name} should only raise NotImplementedError")
         if node.__class__ in (ast.FunctionDef, ast.ClassDef) and node.name in topic.functions:
-            rule = topic.functions[node.name].forbidden_rule or "nothing."
-            doc = ast.get_docstring(node) or ""
-            if f"Forbidden: {rule}" not in doc:
-                problems.append(f"{path}: {node.name}'s docstring should say 'Forbidden: {rule}'")
+            line = forbidden_line(topic.functions[node.name], lang)
+            if line not in (ast.get_docstring(node) or ""):
+                problems.append(f"{path}: {node.name}'s docstring should say '{line}'")
     return problems

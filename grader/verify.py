@@ -2,7 +2,8 @@
 
 1. static: stubs and solutions expose the curriculum's names and signatures,
    stubs only raise NotImplementedError, every topic has hints, a suite and
-   at least MIN_MUTANTS mutants;
+   at least MIN_MUTANTS mutants; the stubs of every other language
+   (grader/stubs/<lang>/) are pure stubs with exactly the English stubs' API;
 2. the reference solutions score full marks under two different seeds;
 3. the stubs score zero, every test ``not_implemented``;
 4. every mutant in the catalogue loses points (graded until its first loss),
@@ -31,7 +32,7 @@ from pathlib import Path
 
 from grader import mutants as mutant_catalogue
 from grader import probes as probe_generator
-from grader import signatures
+from grader import signatures, stubs
 from grader.curriculum import Curriculum, Topic
 from grader.feedback import catalog
 from grader.mutants import Mutant
@@ -67,9 +68,14 @@ class _Job:
     probe: Probe | None = None
 
 
-def static_problems(topics: list[Topic], solutions: Path, exercises: Path, mutants: Path) -> list[str]:
+def static_problems(
+    topics: list[Topic], solutions: Path, exercises: Path, mutants: Path, translations: dict[str, Path] | None = None
+) -> list[str]:
+    """``translations``: {lang: folder} of the other languages' stubs [default: the grader's own]."""
     problems = []
+    translations = stubs.translated() if translations is None else translations
     for topic in topics:
+        problems += _translation_problems(topic, exercises, translations)
         sol, stub = solutions / topic.module_file, exercises / topic.module_file
         missing = [str(p) for p in (sol, stub) if not p.is_file()]
         if missing:
@@ -92,6 +98,36 @@ def static_problems(topics: list[Topic], solutions: Path, exercises: Path, mutan
             problems.append(f"topic {topic.id} has {count} mutants in {mutants}; at least {MIN_MUTANTS} are needed")
         problems += _naming_problems(mutant_catalogue.load(mutants, topic.id))
     return problems
+
+
+def _translation_problems(topic: Topic, exercises: Path, translations: dict[str, Path]) -> list[str]:
+    """Each translated stub has the English stub's names and signatures and is a pure stub in its language."""
+    problems = []
+    english = exercises / topic.module_file
+    for lang, folder in translations.items():
+        stub = folder / topic.module_file
+        if not stub.is_file():
+            problems.append(f"{stub} is missing: the {lang} stubs need every topic's module")
+            continue
+        if english.is_file():
+            drift = _api_drift(signatures.public_api(stub), signatures.public_api(english))
+            if drift:
+                problems.append(f"the {lang} stub {stub} has drifted from {english}: {'; '.join(drift)}")
+        problems += signatures.stub_problems(stub, topic, lang)
+    return problems
+
+
+def _api_drift(ours: dict[str, str], theirs: dict[str, str]) -> list[str]:
+    """How the API ``ours`` differs from ``theirs``, one phrase per name."""
+    drift = []
+    for name in sorted(set(ours) | set(theirs), key=lambda n: (n not in theirs, n)):
+        if name not in ours:
+            drift.append(f"{name}{theirs[name]} is missing")
+        elif name not in theirs:
+            drift.append(f"{name}{ours[name]} is not in the English stub")
+        elif ours[name] != theirs[name]:
+            drift.append(f"{name}{ours[name]} should be {name}{theirs[name]}")
+    return drift
 
 
 def _naming_problems(catalogue: list[Mutant]) -> list[str]:
@@ -216,8 +252,10 @@ def verify(
     jobs: int | None = None,
     probes: bool = True,
     matrix: bool = False,
+    translations: dict[str, Path] | None = None,
 ) -> Verification:
-    """``matrix``: grade every mutant fully and end with the kill matrix (``grader verify --mutants``)."""
+    """``matrix``: grade every mutant fully and end with the kill matrix (``grader verify --mutants``);
+    ``translations``: {lang: folder} of the other languages' stubs [default: the grader's own]."""
     result = Verification()
 
     def problem(text: str) -> None:
@@ -225,7 +263,7 @@ def verify(
         say(f"  ✗ {text}")
 
     say("static checks (names, signatures, stubs, hints, catalogue)")
-    for text in static_problems(topics, solutions, exercises, mutants):
+    for text in static_problems(topics, solutions, exercises, mutants, translations):
         problem(text)
     if result.problems:
         return result

@@ -119,6 +119,18 @@ def test_release_installs_in_a_fresh_venv_and_grades(tmp_path):
         check=False,
     )
     assert json.loads(solved.stdout)["score"] == report["max_score"] > 0
+    for lang, stubs in (("en", ROOT / "exercises"), ("ja", ROOT / "grader" / "stubs" / "ja")):  # package data
+        made = subprocess.run(
+            [venv / "bin" / "grader", "init", f"ws-{lang}", "--lang", lang],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            check=False,
+        )
+        assert made.returncode == 0, made.stderr
+        assert (tmp_path / f"ws-{lang}" / "exercises" / f"{TOPIC}.py").read_bytes() == (
+            stubs / f"{TOPIC}.py"
+        ).read_bytes()
 
 
 def test_gradescope_package_runs_setup_and_run_autograder_on_a_local_root(tmp_path):

@@ -28,7 +28,7 @@ import string
 
 import numpy as np
 
-from grader import fmt
+from grader import fmt, settings
 from grader.feedback import catalog
 from grader.feedback.model import Call, Feedback, Frame
 
@@ -39,7 +39,8 @@ _formatter = string.Formatter()
 
 
 def language(lang: str | None = None) -> str:
-    return lang or os.environ.get("GRADER_LANG") or DEFAULT_LANG
+    """The language asked for, else $GRADER_LANG, else the one this workspace was made in, else English."""
+    return lang or os.environ.get("GRADER_LANG") or settings.saved_language() or DEFAULT_LANG
 
 
 def fill(template: str, params: dict) -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from grader import stubs
+from grader import restore
 from grader.feedback.render import language
 from grader.progress import Progress
 from grader.reports import text
@@ -110,7 +110,7 @@ def register(main: click.Group) -> None:
         folder, t = Path(submission), cu.topic(topic)
         if not folder.is_dir():
             core._submission(submission)  # says what is wrong with the folder
-        stub, path = stubs.stub_file(t, lang), folder / t.module_file
+        stub, path = restore.stub_file(t, lang), folder / t.module_file
         if not stub.is_file():
             raise click.ClickException(say("reset.no_stub", lang, topic=topic, path=str(stub)))
         if path.is_file() and path.read_bytes() == stub.read_bytes():
@@ -126,10 +126,10 @@ def register(main: click.Group) -> None:
                 raise SystemExit(1)
         if path.exists():
             try:
-                saved = stubs.backup(path, t, folder)
+                saved = restore.backup(path, t, folder)
             except OSError as exc:
                 raise click.ClickException(say("reset.backup_failed", lang, path=str(path), error=exc))
             click.echo(say("reset.backed_up", lang, backup=str(saved)))
-        stubs.restore(stub, path)
+        restore.restore(stub, path)
         Progress(folder).forget(topic)
         click.echo(say("reset.restored", lang, path=str(path), topic=topic))

@@ -1,9 +1,8 @@
-"""The kit's stubs and putting one back: ``grader reset`` keeps the learner's file first.
+"""Putting a stub back: ``grader reset`` keeps the learner's file first.
 
-A stub is ``exercises/<topic>.py`` of the installed kit (the checkout the
-grader package lives in, as ``grader.bundle.files.kit_root`` finds it).
-``stub_file`` takes a language: a kit with translated stubs in
-``exercises/<lang>/`` serves those, any other language the English ones.
+A stub is the topic's module in ``grader.stubs.folder(lang)``: the kit's
+``exercises/`` for English, ``grader/stubs/<lang>/`` for a translation; a
+language without stubs gets the English ones.
 """
 
 from __future__ import annotations
@@ -14,16 +13,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from grader.bundle.files import GRADER_PACKAGE
+from grader import stubs
 from grader.curriculum import Topic
 
-KIT_EXERCISES = GRADER_PACKAGE.parent / "exercises"
 
-
-def stub_file(topic: Topic, lang: str | None = None, exercises: Path = KIT_EXERCISES) -> Path:
-    """The stub of ``topic``: ``exercises/<lang>/<topic>.py`` when the kit has it, else ``exercises/<topic>.py``."""
-    translated = exercises / lang / topic.module_file if lang else None
-    return translated if translated is not None and translated.is_file() else exercises / topic.module_file
+def stub_file(topic: Topic, lang: str | None = None) -> Path:
+    """The stub of ``topic`` with its docstrings in ``lang`` where this grader has them, else in English."""
+    try:
+        return stubs.folder(lang or stubs.DEFAULT) / topic.module_file
+    except stubs.StubsMissing:
+        return stubs.folder(stubs.DEFAULT) / topic.module_file
 
 
 def backup_dir(submission_dir) -> Path:
