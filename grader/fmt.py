@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import wcwidth
 
 from grader.wire import FnRef
 
@@ -63,7 +64,7 @@ def _container(x, indent: int) -> str:
     items = list(x.values()) if isinstance(x, dict) else list(x)
     trail = "," if isinstance(x, tuple) and len(x) == 1 else ""
     flat = open_ + ", ".join(k + value(v, indent) for k, v in zip(keys, items)) + trail + close
-    if "\n" not in flat and len(flat) + indent <= 88:
+    if "\n" not in flat and width(flat) + indent <= 88:
         return flat
     inner = indent + 4
     lines = [" " * inner + k + value(v, inner + len(k)) for k, v in zip(keys, items)]
@@ -77,3 +78,29 @@ def assignments(named: dict, indent: int = 2) -> str:
         prefix = f"{' ' * indent}{name} = "
         lines.append(prefix + value(x, len(prefix)))
     return "\n".join(lines)
+
+
+# --- text in a terminal: East Asian wide characters (漢字, かな) take two columns ---------------
+
+
+def width(text: str) -> int:
+    """The columns one line takes in a terminal: wide characters count two, colour codes none."""
+    return wcwidth.width(text)
+
+
+def pad(text: str, columns: int, align: str = "<") -> str:
+    """``text`` padded with spaces to ``columns`` display columns (``>``: on the left)."""
+    gap = " " * max(0, columns - width(text))
+    return gap + text if align == ">" else text + gap
+
+
+def clip(text: str, columns: int) -> str:
+    """The longest start of ``text`` that fits in ``columns`` display columns."""
+    return wcwidth.clip(text, 0, columns)
+
+
+def wrap(text: str, columns: int, initial_indent: str = "", subsequent_indent: str = "") -> str:
+    """``text`` in lines of at most ``columns`` display columns; Japanese breaks between characters."""
+    return "\n".join(
+        wcwidth.wrap(text, columns, initial_indent=initial_indent, subsequent_indent=subsequent_indent)
+    )
