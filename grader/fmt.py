@@ -99,8 +99,44 @@ def clip(text: str, columns: int) -> str:
     return wcwidth.clip(text, 0, columns)
 
 
+# A line may not start with closing punctuation nor end with opening punctuation (Japanese 禁則).
+NO_LINE_START = set("、。，．）」』】］〕・：；！？ー…—,.;:!?)]}")
+NO_LINE_END = set("（「『【［〔([{")
+
+
+def _pieces(text: str) -> list[tuple[str, bool]]:
+    """The pieces a line may break between, each with whether a space precedes it: a run of narrow
+    characters (a word, a formula), or a single wide character, kept with the punctuation 禁則 binds to it."""
+    pieces: list[tuple[str, bool]] = []
+    space = False
+    for ch in text:
+        if ch.isspace():
+            space = True
+            continue
+        wide = width(ch) > 1
+        last = pieces[-1][0] if pieces else ""
+        glued = (
+            last
+            and not space
+            and (ch in NO_LINE_START or last[-1] in NO_LINE_END or (not wide and width(last[-1]) == 1))
+        )
+        if glued:
+            pieces[-1] = (last + ch, pieces[-1][1])
+        else:
+            pieces.append((ch, space))
+        space = False
+    return pieces
+
+
 def wrap(text: str, columns: int, initial_indent: str = "", subsequent_indent: str = "") -> str:
-    """``text`` in lines of at most ``columns`` display columns; Japanese breaks between characters."""
-    return "\n".join(
-        wcwidth.wrap(text, columns, initial_indent=initial_indent, subsequent_indent=subsequent_indent)
-    )
+    """``text`` in lines of at most ``columns`` display columns: breaks at spaces, and between Japanese
+    characters (which have no spaces to break at), never before 。、） or after （."""
+    lines, line, filled = [], initial_indent, False
+    for piece, space in _pieces(text):
+        joined = line + (" " if space and filled else "") + piece
+        if filled and width(joined) > columns:
+            lines.append(line)
+            line, filled = subsequent_indent + piece, True
+        else:
+            line, filled = joined, True
+    return "\n".join([*lines, line])

@@ -13,8 +13,8 @@ from collections import defaultdict
 
 import click
 
-from grader.feedback import catalog
-from grader.feedback.render import fill, language
+from grader import curriculum, fmt
+from grader.feedback.render import message
 from grader.scoring import Report, TopicResult
 
 BAR = 20
@@ -24,7 +24,7 @@ MARK = {"passed": "✓", "failed": "✗", "not_implemented": "·", "error": "!",
 
 def say(key: str, lang: str | None = None, **params) -> str:
     """A report string from the catalog (``report.<key>``) in the learner's language."""
-    return fill(catalog.template(f"report.{key}", language(lang)), params)
+    return message(f"report.{key}", lang, **params)
 
 
 def label(status: str) -> str:
@@ -43,7 +43,8 @@ def _points(x: float) -> str:
 def topic_line(t: TopicResult, number: int | None = None) -> str:
     styled = click.style(label(t.status), fg=COLOR[t.status])
     head = f"{number:>3}  " if number is not None else ""
-    return f"{head}{t.id:<18} {_bar(t.score, t.max_score)} {_points(t.score):>5}/{_points(t.max_score):<4} {styled}"
+    score = f"{fmt.pad(_points(t.score), 5, '>')}/{fmt.pad(_points(t.max_score), 4)}"
+    return f"{head}{fmt.pad(t.id, 18)} {_bar(t.score, t.max_score)} {score} {styled}"
 
 
 def _earned(test) -> bool:
@@ -106,7 +107,7 @@ def grade_report(report: Report, numbers: dict[str, int], max_failures: int = 3)
 def check_report(report: Report, hints_left: dict[str, bool]) -> str:
     lines = []
     for t in report.topics:
-        lines += [topic_line(t), f"     {t.title} ({t.section})", ""]
+        lines += [topic_line(t), f"     {curriculum.title(t)} ({t.section})", ""]
         if t.status == "error":
             lines += [_indent(t.message(), "  "), ""]
             continue
@@ -125,7 +126,7 @@ def check_report(report: Report, hints_left: dict[str, bool]) -> str:
                 (x for x in tests if not _earned(x)), None
             )
             mark = MARK["passed"] if first is None else MARK.get(first.status, "✗")
-            lines.append(f"  {mark} {function:<22} {state}")
+            lines.append(f"  {mark} {fmt.pad(function, 22)} {state}")
             if first is not None and first.status != "not_implemented":
                 lines.append(_indent(f"[{first.id}] {first.message()}", "      "))
         lines.append("")
