@@ -16,10 +16,11 @@ specs for what feedback needs (the rest are Python's own, e.g. ``{err:.2g}``):
 =================  ===================================================
 
 A value that spans several lines is indented under the column where it
-starts (columns are display columns: a Japanese character takes two), or, when that column is far right, starts a line of its own. A
-failure whose params hold ``got`` and ``expected`` ends with the one
-got/expected block (``block.got_expected_*``) unless its template shows
-``got`` itself; a recognised ``mistake`` ends it with ``block.likely_mistake``.
+starts (display columns: a Japanese character takes two), or, when that
+column is far right, starts a line of its own. A failure whose params hold
+``got`` and ``expected`` ends with the one got/expected block
+(``block.got_expected_*``) unless its template shows ``got`` itself; a
+recognised ``mistake`` ends it with ``block.likely_mistake``.
 """
 
 from __future__ import annotations
