@@ -1,5 +1,8 @@
 """The `grader` command: parse, call, print. Exit 0 ok, 1 run failed or below
---fail-under (or, for `check`, topic not passed yet), 2 usage error."""
+--fail-under (or, for `check`, topic not passed yet), 2 usage error.
+
+Every help text and message is the catalog's (``cli.*``, ``report.*``; see
+grader/cli_catalog.py), in the language of ``--lang``, ``$GRADER_LANG`` or the locale."""
 
 from __future__ import annotations
 
@@ -20,7 +23,8 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import click  # noqa: E402
 
 from grader import curriculum as curriculum_file  # noqa: E402
-from grader import isolation, stubs  # noqa: E402
+from grader import fmt, isolation, stubs  # noqa: E402
+from grader.cli_catalog import Group, say  # noqa: E402
 from grader.progress import Progress  # noqa: E402
 from grader.reports import formats, text  # noqa: E402
 from grader.reports import json as json_report  # noqa: E402
@@ -40,7 +44,7 @@ def _topic_ids(ctx, param, values):
     single = isinstance(values, str)
     for name in [values] if single else values:
         if name not in cu.ids:
-            raise click.BadParameter(f"unknown topic {name!r}; the topics are: {', '.join(cu.ids)}", ctx, param)
+            raise click.BadParameter(say("unknown_topic", name=name, topics=", ".join(cu.ids)), ctx, param)
     return values
 
 
@@ -74,7 +78,6 @@ submission_option = click.option(
     default="exercises",
     show_default=True,
     metavar="DIR",
-    help="Folder holding the topic modules.",
 )
 
 
@@ -82,7 +85,7 @@ def _isolation(ctx, param, mode):
     try:
         return isolation.select(mode)
     except isolation.IsolationUnavailable as exc:
-        click.echo(f"Error: {exc}", err=True)
+        click.echo(say("error", message=exc), err=True)
         ctx.exit(2)
 
 
@@ -94,41 +97,49 @@ isolation_option = click.option(
     callback=_isolation,
     expose_value=False,
     is_eager=True,
-    help="auto: namespace sandbox (bubblewrap) where available, else a plain process with a warning; "
-    "require: refuse to grade without the sandbox (exams); off: plain process.",
 )
-seed_option = click.option(
-    "--seed",
-    type=int,
-    help="Seed for the random inputs (default: a fresh one; the report shows it so you can repeat a run).",
-)
+seed_option = click.option("--seed", type=int)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Help texts: cli.<command>.help and cli.<command>.<option> (or cli.option.<option>) in the catalog.
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="la2-grader")
 def main():
-    """Auto-graded exercises for Linear Algebra II: SVD, matrix calculus, tensors.
-
-    Your loop: edit a module in exercises/, run `grader check`, read the
-    feedback, repeat. `grader list` shows where you are; `grader hint TOPIC`
-    helps when you are stuck.
-    """
+    pass
 
 
 @main.command("list")
 @submission_option
 def list_topics(submission):
-    """Topics in lecture order, with points and your last known status."""
     cu, progress = _curriculum(), Progress(submission)
+    statuses = [text.label(s) for s in text.COLOR]
+    status_width = max(fmt.width(s) for s in [text.say("col_status"), *statuses])
+    row = "{:>3}  {} {} {}  {}  {}"
     click.echo(
-        f"  #  {text.say('col_topic'):<18} {text.say('col_section'):<22} {text.say('col_points'):>6}  "
-        + text.say("col_status")
+        row.format(
+            "#",
+            fmt.pad(text.say("col_topic"), 18),
+            fmt.pad(text.say("col_section"), 23),
+            fmt.pad(text.say("col_points"), 6, ">"),
+            fmt.pad(text.say("col_status"), status_width),
+            text.say("col_title"),
+        ).rstrip()
     )
     for number, topic in enumerate(cu.topics, 1):
         status = progress.status(topic.id)
-        label = click.style(text.label(status), fg=text.COLOR[status]) if status else "—"
-        click.echo(f"{number:>3}  {topic.id:<18} {topic.section:<22} {text._points(topic.points):>6}  {label}")
-    click.echo(f"\n{'':>5}{text.say('col_total'):<41} {text._points(cu.points):>6}")
+        label = fmt.pad(text.label(status) if status else "—", status_width)
+        styled = click.style(label, fg=text.COLOR[status]) if status else label
+        click.echo(
+            row.format(
+                number,
+                fmt.pad(topic.id, 18),
+                fmt.pad(topic.section, 23),
+                fmt.pad(text._points(topic.points), 6, ">"),
+                styled,
+                curriculum_file.title(topic),
+            )
+        )
+    click.echo(f"\n{'':>5}{fmt.pad(text.say('col_total'), 42)} {fmt.pad(text._points(cu.points), 6, '>')}")
 
 
 @main.command()
@@ -137,10 +148,6 @@ def list_topics(submission):
 @seed_option
 @isolation_option
 def check(topics, submission, seed):
-    """Check TOPICS (default: the first topic you have not passed) and explain what fails.
-
-    Exits 0 when every checked topic passes, 1 otherwise.
-    """
     cu, sub, progress = _curriculum(), _submission(submission), Progress(submission)
     if topics:
         report = _grade(sub, cu.select(topics), seed)
@@ -164,33 +171,15 @@ def check(topics, submission, seed):
 
 @main.command()
 @submission_option
-@click.option("--topic", "-t", "topics", multiple=True, callback=_topic_ids, help="Grade only this topic (repeatable).")
+@click.option("--topic", "-t", "topics", multiple=True, callback=_topic_ids)
 @seed_option
 @isolation_option
-@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the report as JSON here.")
-@click.option(
-    "--fail-under",
-    type=click.FloatRange(0, 100),
-    metavar="PERCENT",
-    help="Exit 1 when the total is below PERCENT of the maximum.",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(formats.NAMES),
-    default="text",
-    show_default=True,
-    help="Report format (markdown: for $GITHUB_STEP_SUMMARY; gradescope: results.json).",
-)
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here instead of printing it.")
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(1),
-    help="Topics graded at once, each in a process of its own [default: one per core].",
-)
+@click.option("--json", "json_path", type=click.Path(dir_okay=False))
+@click.option("--fail-under", type=click.FloatRange(0, 100), metavar="PERCENT")
+@click.option("--format", "fmt", type=click.Choice(formats.NAMES), default="text", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False))
+@click.option("--jobs", "-j", type=click.IntRange(1))
 def grade(submission, topics, seed, json_path, fail_under, fmt, output, jobs):
-    """Grade a submission: the full report, per topic and per test."""
     cu = _curriculum()
     report = _grade(_submission(submission), cu.select(topics), seed, jobs or len(os.sched_getaffinity(0)))
     Progress(submission).record(report)
@@ -215,14 +204,13 @@ def grade(submission, topics, seed, json_path, fail_under, fmt, output, jobs):
 
 @main.command()
 @click.argument("topic", callback=_topic_ids)
-@click.option("--all", "show_all", is_flag=True, help="Show every hint at once.")
+@click.option("--all", "show_all", is_flag=True)
 @submission_option
 def hint(topic, show_all, submission):
-    """The next hint for TOPIC (each call reveals one more)."""
-    hints, progress = _curriculum().topic(topic).hints, Progress(submission)
+    hints, progress = curriculum_file.hints(_curriculum().topic(topic)), Progress(submission)
     shown = len(hints) if show_all else min(progress.hints_seen(topic) + 1, len(hints))
     for number, line in enumerate(hints[:shown], 1):
-        click.echo(click.wrap_text(line, 88, initial_indent=f"{number}. ", subsequent_indent="   "))
+        click.echo(fmt.wrap(line, 88, initial_indent=f"{number}. ", subsequent_indent="   "))
     if shown < len(hints):
         click.echo("\n" + text.say("more_hints", n=len(hints) - shown, topic=topic))
     progress.see_hint(topic, max(shown, progress.hints_seen(topic)))
@@ -231,28 +219,17 @@ def hint(topic, show_all, submission):
 @main.command()
 @click.option("--solutions", default="solutions", show_default=True, metavar="DIR")
 @click.option("--exercises", default="exercises", show_default=True, metavar="DIR")
-@click.option("--catalogue", default=None, metavar="DIR", help="Mutant catalogue [default: SOLUTIONS/mutants].")
+@click.option("--catalogue", default=None, metavar="DIR")
 @click.option(
-    "--translations",
-    default=None,
-    metavar="DIR",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="The other languages' stubs, one folder per language [default: the grader's grader/stubs/].",
+    "--translations", default=None, metavar="DIR", type=click.Path(file_okay=False, exists=True, path_type=Path)
 )
-@click.option(
-    "--mutants",
-    "matrix",
-    is_flag=True,
-    help="Print the kill matrix: each mutant's score (graded fully: slower), the test and mistake that caught it.",
-)
-@click.option("--topic", "-t", "topics", multiple=True, callback=_topic_ids, help="Verify only this topic.")
+@click.option("--mutants", "matrix", is_flag=True)
+@click.option("--topic", "-t", "topics", multiple=True, callback=_topic_ids)
 @seed_option
 @isolation_option
-@click.option("--jobs", "-j", type=click.IntRange(1), help="Gradings run at once [default: one per core].")
-@click.option("--no-probes", is_flag=True, help="Skip the degenerate-answer probes (faster; not a full check).")
+@click.option("--jobs", "-j", type=click.IntRange(1))
+@click.option("--no-probes", is_flag=True)
 def verify(solutions, exercises, catalogue, translations, matrix, topics, seed, jobs, no_probes):
-    """Instructor self-check: solutions full marks (two seeds), stubs zero, every mutant loses points,
-    no answer that ignores its input earns a point."""
     for folder in (solutions, exercises):
         _submission(folder)
     seed = _new_seed() if seed is None else seed
@@ -277,16 +254,13 @@ def verify(solutions, exercises, catalogue, translations, matrix, topics, seed, 
     except (runner.GraderError, RuntimeError) as exc:
         raise click.ClickException(str(exc)) from None
     if not result.ok:
-        click.echo(
-            click.style(f"verify failed: {len(result.problems)} problem(s) (seeds {seed}, {seed + 1}).", fg="red")
-        )
+        failed = say("verify_failed", n=len(result.problems), seed=seed, next_seed=seed + 1)
+        click.echo(click.style(failed, fg="red"))
         raise SystemExit(1)
-    probes = "probes skipped" if no_probes else f"{sum(n for n, _ in result.probed.values())} probes earned nothing"
-    click.echo(
-        click.style(
-            f"verify passed: {len(result.killed)} mutants killed, {probes} (seeds {seed}, {seed + 1}).", fg="green"
-        )
-    )
+    tried = sum(n for n, _ in result.probed.values())
+    probes = say("probes_skipped") if no_probes else say("probes_earned_nothing", n=tried)
+    passed = say("verify_passed", killed=len(result.killed), probes=probes, seed=seed, next_seed=seed + 1)
+    click.echo(click.style(passed, fg="green"))
 
 
 from grader.batch import cli as batch_cli  # noqa: E402  (instructor commands: batch, export, release, …)

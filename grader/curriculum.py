@@ -9,6 +9,9 @@ import importlib
 import tomllib
 from pathlib import Path
 
+from grader.feedback import catalog
+from grader.feedback.lang import language
+
 CURRICULUM_FILE = Path(__file__).with_name("curriculum.toml")
 SUITES_DIR = Path(__file__).with_name("suites")
 
@@ -184,6 +187,19 @@ class Curriculum:
     @property
     def points(self) -> float:
         return sum(t.points for t in self.topics)
+
+
+def title(topic, lang: str | None = None) -> str:
+    """A topic's title in the reader's language: ``curriculum.<id>.title`` of its catalog, else this file's.
+    ``topic``: anything with ``id`` and ``title`` (a Topic, a scoring.TopicResult)."""
+    found = catalog.messages(language(lang)).get(f"curriculum.{topic.id}.title")
+    return found if isinstance(found, str) else topic.title
+
+
+def hints(topic: Topic, lang: str | None = None) -> tuple[str, ...]:
+    """A topic's hints in the reader's language: ``curriculum.<id>.hints`` of its catalog, else this file's."""
+    found = catalog.messages(language(lang)).get(f"curriculum.{topic.id}.hints")
+    return tuple(found) if isinstance(found, list) and len(found) == len(topic.hints) else topic.hints
 
 
 @functools.cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import wcwidth
 
 from grader.wire import FnRef
 
@@ -63,7 +64,7 @@ def _container(x, indent: int) -> str:
     items = list(x.values()) if isinstance(x, dict) else list(x)
     trail = "," if isinstance(x, tuple) and len(x) == 1 else ""
     flat = open_ + ", ".join(k + value(v, indent) for k, v in zip(keys, items)) + trail + close
-    if "\n" not in flat and len(flat) + indent <= 88:
+    if "\n" not in flat and width(flat) + indent <= 88:
         return flat
     inner = indent + 4
     lines = [" " * inner + k + value(v, inner + len(k)) for k, v in zip(keys, items)]
@@ -77,3 +78,65 @@ def assignments(named: dict, indent: int = 2) -> str:
         prefix = f"{' ' * indent}{name} = "
         lines.append(prefix + value(x, len(prefix)))
     return "\n".join(lines)
+
+
+# --- text in a terminal: East Asian wide characters (漢字, かな) take two columns ---------------
+
+
+def width(text: str) -> int:
+    """The columns one line takes in a terminal: wide characters count two, colour codes none."""
+    return wcwidth.width(text)
+
+
+def pad(text: str, columns: int, align: str = "<") -> str:
+    """``text`` padded with spaces to ``columns`` display columns (``>``: on the left)."""
+    gap = " " * max(0, columns - width(text))
+    return gap + text if align == ">" else text + gap
+
+
+def clip(text: str, columns: int) -> str:
+    """The longest start of ``text`` that fits in ``columns`` display columns."""
+    return wcwidth.clip(text, 0, columns)
+
+
+# A line may not start with closing punctuation nor end with opening punctuation (Japanese 禁則).
+NO_LINE_START = set("、。，．）」』】］〕・：；！？ー…—,.;:!?)]}")
+NO_LINE_END = set("（「『【［〔([{")
+
+
+def _pieces(text: str) -> list[tuple[str, bool]]:
+    """The pieces a line may break between, each with whether a space precedes it: a run of narrow
+    characters (a word, a formula), or a single wide character, kept with the punctuation 禁則 binds to it."""
+    pieces: list[tuple[str, bool]] = []
+    space = False
+    for ch in text:
+        if ch.isspace():
+            space = True
+            continue
+        wide = width(ch) > 1
+        last = pieces[-1][0] if pieces else ""
+        glued = (
+            last
+            and not space
+            and (ch in NO_LINE_START or last[-1] in NO_LINE_END or (not wide and width(last[-1]) == 1))
+        )
+        if glued:
+            pieces[-1] = (last + ch, pieces[-1][1])
+        else:
+            pieces.append((ch, space))
+        space = False
+    return pieces
+
+
+def wrap(text: str, columns: int, initial_indent: str = "", subsequent_indent: str = "") -> str:
+    """``text`` in lines of at most ``columns`` display columns: breaks at spaces, and between Japanese
+    characters (which have no spaces to break at), never before 。、） or after （."""
+    lines, line, filled = [], initial_indent, False
+    for piece, space in _pieces(text):
+        joined = line + (" " if space and filled else "") + piece
+        if filled and width(joined) > columns:
+            lines.append(line)
+            line, filled = subsequent_indent + piece, True
+        else:
+            line, filled = joined, True
+    return "\n".join([*lines, line])

@@ -7,9 +7,10 @@ import os
 from pathlib import Path
 
 from grader.curriculum import Curriculum
+from grader.feedback.errors import MessageError
 
 
-class SubmissionError(ValueError):
+class SubmissionError(MessageError, ValueError):
     """A submission that cannot be graded at all (say what is wrong and what would be right)."""
 
 
@@ -22,21 +23,14 @@ class Submission:
     def from_dir(cls, path, curriculum: Curriculum) -> Submission:
         root = Path(path)
         if not root.exists():
-            raise SubmissionError(
-                f"submission directory {str(path)!r} does not exist; pass the folder that "
-                f"holds your topic modules ({', '.join(t.module_file for t in curriculum.topics[:3])}, …), "
-                "e.g. --submission exercises"
-            )
+            modules = ", ".join(t.module_file for t in curriculum.topics[:3])
+            raise SubmissionError("cli.submission.missing", path=str(path), modules=modules)
         if not root.is_dir():
-            raise SubmissionError(
-                f"{str(path)!r} is a file; --submission takes the folder that holds your topic modules"
-            )
+            raise SubmissionError("cli.submission.is_file", path=str(path))
         files = {t.id: root / t.module_file for t in curriculum.topics if (root / t.module_file).is_file()}
         if not files:
-            raise SubmissionError(
-                f"{str(path)!r} holds none of the topic modules "
-                f"({', '.join(t.module_file for t in curriculum.topics)}); is it the right folder?"
-            )
+            modules = ", ".join(t.module_file for t in curriculum.topics)
+            raise SubmissionError("cli.submission.empty", path=str(path), modules=modules)
         return cls(str(path), files)
 
     def replace(self, module: str, path: Path, label: str) -> Submission:

@@ -30,11 +30,13 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from grader import fmt, signatures
 from grader import mutants as mutant_catalogue
 from grader import probes as probe_generator
-from grader import signatures, stubs
+from grader import stubs
 from grader.curriculum import Curriculum, Topic
 from grader.feedback import catalog
+from grader.feedback.render import message
 from grader.mutants import Mutant
 from grader.probes import Probe
 from grader.runner import grade_many
@@ -44,6 +46,11 @@ from grader.submission import Submission
 
 MIN_MUTANTS = 6
 NAMED_SHARE = 0.9
+
+
+def _t(key: str, /, **params) -> str:
+    """A line of verify's (``verify.<key>`` in the catalog), in the reader's language."""
+    return message(f"verify.{key}", **params)
 
 
 @dataclasses.dataclass
@@ -79,23 +86,23 @@ def static_problems(
         sol, stub = solutions / topic.module_file, exercises / topic.module_file
         missing = [str(p) for p in (sol, stub) if not p.is_file()]
         if missing:
-            problems += [f"{p} is missing" for p in missing]
+            problems += [_t("file_missing", path=p) for p in missing]
             continue
         problems += signatures.curriculum_problems(sol, topic) + signatures.curriculum_problems(stub, topic)
         if signatures.public_api(sol) != signatures.public_api(stub):
-            problems.append(f"{stub} and {sol} expose different names or signatures")
+            problems.append(_t("api_differs", stub=stub, solution=sol))
         problems += signatures.stub_problems(stub, topic)
         if not topic.hints:
-            problems.append(f"topic {topic.id} has no hints in the curriculum")
+            problems.append(_t("no_hints", topic=topic.id))
         if not topic.suite_file.exists():
-            problems.append(f"topic {topic.id} has no hidden suite {topic.suite_file}")
+            problems.append(_t("no_suite", topic=topic.id, suite=topic.suite_file))
         try:
             count = len(mutant_catalogue.load(mutants, topic.id))
         except mutant_catalogue.MutantError as exc:
             problems.append(str(exc))
             continue
         if count < MIN_MUTANTS:
-            problems.append(f"topic {topic.id} has {count} mutants in {mutants}; at least {MIN_MUTANTS} are needed")
+            problems.append(_t("too_few_mutants", topic=topic.id, count=count, mutants=mutants, needed=MIN_MUTANTS))
         problems += _naming_problems(mutant_catalogue.load(mutants, topic.id))
     return problems
 
@@ -134,23 +141,19 @@ def _naming_problems(catalogue: list[Mutant]) -> list[str]:
     """Each mutant names a mistake the catalog knows, or says why it cannot be named."""
     problems = []
     for m in catalogue:
-        label = f"mutant {m.topic}/{m.name}"
+        label = f"{m.topic}/{m.name}"
         if m.mistake_id and m.unnamed:
-            problems.append(f"{label} has both mistake_id and unnamed; keep the one that holds")
+            problems.append(_t("both_named_and_unnamed", label=label))
         elif m.mistake_id:
             try:
                 catalog.template(f"mistake.{m.mistake_id}", catalog.FALLBACK)
             except catalog.MissingMessage:
+                table, _, key = m.mistake_id.rpartition(".")
                 problems.append(
-                    f"{label}: mistake_id {m.mistake_id!r} has no message; add "
-                    f"[mistake.{m.mistake_id.rpartition('.')[0]}] {m.mistake_id.rpartition('.')[2]} "
-                    "to grader/feedback/en/"
+                    _t("mistake_without_message", label=label, mistake_id=m.mistake_id, table=table, key=key)
                 )
         elif not m.unnamed:
-            problems.append(
-                f'{label} names no mistake: add mistake_id = "{m.topic}.<id>" '
-                '(the id its feedback must carry), or unnamed = "why the suite cannot name it"'
-            )
+            problems.append(_t("names_no_mistake", label=label, topic=m.topic))
     return problems
 
 
@@ -262,7 +265,7 @@ def verify(
         result.problems.append(text)
         say(f"  ✗ {text}")
 
-    say("static checks (names, signatures, stubs, hints, catalogue)")
+    say(_t("static"))
     for text in static_problems(topics, solutions, exercises, mutants, translations):
         problem(text)
     if result.problems:
@@ -299,28 +302,30 @@ def verify(
 
 def _kill_matrix(result: Verification, say) -> None:
     """Each mutant: the score it got (graded fully), the first test that caught it and the mistake it named."""
-    say("kill matrix:")
-    say(f"  {'mutant':<58} {'score':<11}  {'caught by':<44} mistake named")
+    say(_t("kill_matrix"))
+
+    def row(mutant: str, score: str, test: str, mistake: str) -> str:
+        return f"  {fmt.pad(mutant, 58)} {fmt.pad(score, 11)}  {fmt.pad(test, 44)} {mistake}"
+
+    say(row(_t("col_mutant"), _t("col_score"), _t("col_caught_by"), _t("col_mistake")))
     for label, (score, max_score, test, mistake) in result.matrix.items():
-        say(f"  {label:<58} {f'{score:.2f}/{max_score:g}':<11}  {test:<44} {mistake or '—'}")
+        say(row(label, f"{score:.2f}/{max_score:g}", test, mistake or "—"))
 
 
 def _summary(topics: list[Topic], result: Verification, say, problem) -> None:
     """Per topic: mutants caught and named; the whole catalogue's naming rate."""
-    say("per topic: mutants caught and named; probes tried and tests they earn points on")
+    say(_t("per_topic"))
     for topic in topics:
         labels = [k for k in result.named if k.startswith(topic.id + "/")]
         named = sum(result.named[k] for k in labels)
         tried, earning = result.probed.get(topic.id, (0, 0))
-        say(f"  {topic.id:<18} {len(labels):>3} caught {named:>3} named   {tried:>3} probes {earning:>3} earning")
+        counts = {k: f"{v:>3}" for k, v in dict(caught=len(labels), named=named, tried=tried, earning=earning).items()}
+        say(f"  {fmt.pad(topic.id, 18)} " + _t("topic_row", **counts))
     total, named = len(result.named), sum(result.named.values())
     if total:
-        say(f"  naming rate {named}/{total} = {100 * named / total:.0f}%")
+        say("  " + _t("naming_rate", named=named, total=total, percent=100 * named / total))
         if named < NAMED_SHARE * total:
-            problem(
-                f"only {named} of {total} mutants are named ({100 * named / total:.0f}%); "
-                f"at least {100 * NAMED_SHARE:.0f}% must be"
-            )
+            problem(_t("too_few_named", named=named, total=total, percent=100 * named / total, share=100 * NAMED_SHARE))
 
 
 def _judge(job: _Job, outcome: Report | str, result: Verification, say, problem) -> None:
@@ -329,15 +334,16 @@ def _judge(job: _Job, outcome: Report | str, result: Verification, say, problem)
         return
     tests = [(t.id, x) for t in outcome.topics for x in t.tests]
     if job.kind == "solutions":
-        say(f"solutions, seed {job.seed}: {outcome.score:g}/{outcome.max_score:g} in {outcome.duration:.1f} s")
+        say(_t("solutions", seed=job.seed, score=outcome.score, max_score=outcome.max_score, seconds=outcome.duration))
         for topic_id, x in tests:
             if x.status != "passed":
-                problem(f"solutions lose points on {topic_id} › {x.id} (seed {job.seed}): [{x.status}] {x.message()}")
+                lost = dict(topic=topic_id, test=x.id, seed=job.seed, status=x.status, message=x.message())
+                problem(_t("solutions_lose", **lost))
     elif job.kind == "exercises":
-        say(f"exercises: {outcome.score:g}/{outcome.max_score:g}")
+        say(_t("exercises", score=outcome.score, max_score=outcome.max_score))
         for topic_id, x in tests:
             if x.status != "not_implemented":
-                problem(f"a stub does not fail as not_implemented: {topic_id} › {x.id} [{x.status}] {x.message()}")
+                problem(_t("stub_not_unimplemented", topic=topic_id, test=x.id, status=x.status, message=x.message()))
     elif job.probe is not None:
         _judge_probe(job.probe, outcome, result, problem)
     elif job.topic is not None and job.mutant is not None:
@@ -350,31 +356,38 @@ def _judge_mutant(topic: Topic, mutant: Mutant, outcome: Report, result: Verific
     label = f"{topic.id}/{mutant.name}"
     lost = next((x for x in tests if x.status != "passed"), None)
     if lost is None and outcome.score >= outcome.max_score:
-        problem(f"mutant {label} survived ({mutant.mistake})")
+        problem(_t("survived", label=label, mistake=mutant.mistake))
         return
     result.killed[label] = lost.id if lost else "(points missing)"
     result.matrix[label] = (outcome.score, outcome.max_score, result.killed[label], lost.mistake if lost else None)
     named = lost is not None and lost.mistake is not None and lost.mistake == mutant.mistake_id
     result.named[label] = named
     if mutant.mistake_id and not named:
+        carries, code = repr(lost.mistake if lost else None), repr(lost.code if lost else None)
         problem(
-            f"mutant {label} is caught by {result.killed[label]} but not named: its feedback should carry "
-            f"mistake {mutant.mistake_id!r}, it carries {lost.mistake if lost else None!r} "
-            f"(code {lost.code if lost else None!r})"
+            _t(
+                "not_named",
+                label=label,
+                test=result.killed[label],
+                expected=mutant.mistake_id,
+                carries=carries,
+                code=code,
+            )
         )
         return
-    tag = f"named {mutant.mistake_id}" if named else f"unnamed ({mutant.unnamed})"
-    say(f"  ✓ mutant {label:<44} killed by {result.killed[label]} [{lost.status if lost else '-'}], {tag}")
+    tag = _t("named", mistake=mutant.mistake_id) if named else _t("unnamed", why=mutant.unnamed)
+    status = lost.status if lost else "-"
+    say("  ✓ " + _t("killed", label=fmt.pad(label, 44), test=result.killed[label], status=status, tag=tag))
 
 
 def _judge_probe(probe: Probe, outcome: Report, result: Verification, problem) -> None:
     """A probe earns when a test of a function it transforms earns points; one that did not run is a problem."""
     for t in outcome.topics:
         if t.status == "error":
-            problem(f"probe {probe.name} of {t.id} did not run (so it proves nothing): {t.message()}")
+            problem(_t("probe_did_not_run", probe=probe.name, topic=t.id, message=t.message()))
     earning = [(t.id, x) for t in outcome.topics for x in t.tests if x.function in probe.functions and x.points > 0]
     counts = result.probed.setdefault(probe.topic, [0, 0])
     counts[0] += 1
     counts[1] += len(earning)
     for topic_id, x in earning:
-        problem(f"probe {probe.name_for(x.function)} earns {x.points:g} points on {topic_id} › {x.id}")
+        problem(_t("probe_earns", probe=probe.name_for(x.function), points=x.points, topic=topic_id, test=x.id))

@@ -13,6 +13,10 @@ from grader.curriculum import Curriculum
 from grader.sandbox import WorkerPool
 from grader.submission import Submission
 
+# The kit's tests read English whatever the machine's locale or the developer's GRADER_LANG
+# (tests/test_languages.py chooses other languages explicitly).
+os.environ["GRADER_LANG"] = "en"
+
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS, EXERCISES = ROOT / "solutions", ROOT / "exercises"
 

@@ -1,4 +1,6 @@
-"""The instructor's commands, registered on the `grader` group: batch, export, release, gradescope-package."""
+"""The instructor's commands, registered on the `grader` group: batch, export, release, gradescope-package.
+
+Their help texts are the catalog's ``cli.<command>.*`` (grader/cli_catalog.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from grader.cli_catalog import say
 from grader.reports import formats
 
 
@@ -30,7 +33,7 @@ def _cluster(address: str, timeout: float, cu):
         raise ClusterRefused(str(exc)) from None
     in_flight = 2 * cluster.threads(client)
     modules = [t.module_file for t in cu.topics]
-    click.echo(f"Dask scheduler {address}: {len(workers)} workers, {cluster.threads(client)} threads", err=True)
+    click.echo(say("dask_connected", address=address, workers=len(workers), threads=cluster.threads(client)), err=True)
 
     def grade(tasks, done):
         cluster.run(client, tasks, modules, timeout, in_flight, done)
@@ -46,38 +49,30 @@ def register(main: click.Group, curriculum, new_seed, topic_ids) -> None:
         "-o",
         required=True,
         type=click.Path(file_okay=False, path_type=Path),
-        help="Output folder: reports/, gradebook.csv, class-report.html, gradebook.sqlite.",
     )
-    @click.option("--jobs", "-j", type=click.IntRange(1), help="Learners graded at once [default: one per core].")
-    @click.option("--resume", is_flag=True, help="Skip learners whose files are unchanged since their last attempt.")
-    @click.option("--seed", type=int, help="Seed for the whole class [default: the gradebook's, else a fresh one].")
-    @click.option(
-        "--topic", "-t", "topics", multiple=True, callback=topic_ids, help="Grade only this topic (repeatable)."
-    )
+    @click.option("--jobs", "-j", type=click.IntRange(1))
+    @click.option("--resume", is_flag=True)
+    @click.option("--seed", type=int)
+    @click.option("--topic", "-t", "topics", multiple=True, callback=topic_ids)
     @click.option(
         "--timeout",
         type=click.FloatRange(1),
         default=600,
         show_default=True,
         metavar="SECONDS",
-        help="Wall-clock limit per learner; past it the learner's row says timeout.",
     )
     @click.option(
         "--format",
         "fmts",
         multiple=True,
         type=click.Choice([f for f in formats.NAMES if f != "json"]),
-        help="Also write reports/<learner> in this format (repeatable; JSON is always written).",
     )
     @click.option(
         "--scheduler",
         envvar="DASK_SCHEDULER_ADDRESS",
         metavar="ADDRESS",
-        help="Grade on this Dask distributed scheduler (tcp://HOST:PORT) instead of local processes "
-        "[env: DASK_SCHEDULER_ADDRESS; needs the cluster extra].",
     )
     def batch(submissions, out, jobs, resume, seed, topics, timeout, fmts, scheduler):
-        """Grade every subfolder or .zip of SUBMISSIONS (one learner each) into --out."""
         from grader import runner  # noqa: F401  (pytest loaded once, before the children fork)
         from grader.batch import command
         from grader.batch.learners import LearnerError
@@ -97,13 +92,11 @@ def register(main: click.Group, curriculum, new_seed, topic_ids) -> None:
             if client is not None:
                 client.close()
         click.echo(command.summary(out, curriculum()))
-        click.echo(f"\nwrote {out / command.GRADEBOOK_CSV}, {out / command.CLASS_REPORT}, {out / command.REPORTS}/")
+        csv, report, reports = out / command.GRADEBOOK_CSV, out / command.CLASS_REPORT, out / command.REPORTS
+        click.echo("\n" + say("batch_written", csv=csv, report=report, reports=reports))
         if outcome.interrupted:
-            click.echo(
-                f"interrupted: {outcome.graded + outcome.failed} learners finished and are saved; "
-                f"`grader batch {submissions} --out {out} --resume` goes on.",
-                err=True,
-            )
+            n = outcome.graded + outcome.failed
+            click.echo(say("batch_interrupted", n=n, submissions=submissions, out=out), err=True)
             raise SystemExit(130)
 
     @main.command()
@@ -112,14 +105,10 @@ def register(main: click.Group, curriculum, new_seed, topic_ids) -> None:
     @click.option(
         "--roster",
         type=click.Path(dir_okay=False, path_type=Path),
-        help="CSV mapping learners to the LMS: learner,Student,ID,SIS User ID,SIS Login ID,Section.",
     )
-    @click.option(
-        "--assignment", default="Linear Algebra II", show_default=True, help="The Canvas assignment column's name."
-    )
-    @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here [default: stdout].")
+    @click.option("--assignment", default="Linear Algebra II", show_default=True)
+    @click.option("--output", type=click.Path(dir_okay=False, path_type=Path))
     def export(folder, fmt, roster, assignment, output):
-        """Export FOLDER's gradebook (from a `grader batch --out FOLDER`) as CSV or a Canvas import file."""
         from grader.batch import tables
         from grader.batch.gradebook import Gradebook, GradebookError
 
@@ -136,14 +125,14 @@ def register(main: click.Group, curriculum, new_seed, topic_ids) -> None:
                 text = tables.canvas_csv(rows, tables.read_roster(roster) if roster else None, assignment, points)
                 ungraded = [r["learner"] for r in rows if r["status"] != "graded"]
                 if ungraded:
-                    click.echo(f"left empty (not graded, see gradebook.csv status): {', '.join(ungraded)}", err=True)
+                    click.echo(say("export_left_empty", learners=", ".join(ungraded)), err=True)
         except tables.RosterError as exc:
             raise click.UsageError(str(exc)) from None
         finally:
             book.close()
         if output:
             output.write_text(text, encoding="utf-8")
-            click.echo(f"{fmt} export of {len(rows)} learners written to {output}", err=True)
+            click.echo(say("export_written", format=fmt, n=len(rows), path=output), err=True)
         else:
             sys.stdout.write(text)
 
@@ -152,10 +141,8 @@ def register(main: click.Group, curriculum, new_seed, topic_ids) -> None:
     @click.option(
         "--kit",
         type=click.Path(file_okay=False, path_type=Path),
-        help="The kit checkout to release [default: the one this grader runs from].",
     )
     def release(out, kit):
-        """Write the learner bundle to OUT: stubs, the grader with its hidden suites, a README; no solutions."""
         from grader.bundle import release as bundle
         from grader.bundle.files import BundleError
 
@@ -163,14 +150,13 @@ def register(main: click.Group, curriculum, new_seed, topic_ids) -> None:
             folder = bundle.make(out, kit)
         except BundleError as exc:
             raise click.UsageError(str(exc)) from None
-        click.echo(f"learner release written to {folder}: `cd {folder} && python -m pip install . && grader grade`")
+        click.echo(say("release_written", folder=folder))
 
     @main.command("gradescope-package")
     @click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
     @click.option(
         "--kit",
         type=click.Path(file_okay=False, path_type=Path),
-        help="The kit checkout to package [default: the one this grader runs from].",
     )
     @click.option(
         "--topic",
@@ -178,10 +164,8 @@ def register(main: click.Group, curriculum, new_seed, topic_ids) -> None:
         "topics",
         multiple=True,
         callback=topic_ids,
-        help="The assignment's topics (repeatable) [default: every topic].",
     )
     def gradescope_package(out, kit, topics):
-        """Write a Gradescope autograder zip (setup.sh, run_autograder, the grader; no solutions) to OUT."""
         from grader.bundle import gradescope
         from grader.bundle.files import BundleError
 
@@ -189,4 +173,4 @@ def register(main: click.Group, curriculum, new_seed, topic_ids) -> None:
             path = gradescope.make(out, kit, tuple(topics))
         except BundleError as exc:
             raise click.UsageError(str(exc)) from None
-        click.echo(f"Gradescope autograder written to {path}; upload it under Configure Autograder → Zip file.")
+        click.echo(say("gradescope_written", path=path))

@@ -34,13 +34,15 @@ from pathlib import Path
 from typing import Any
 
 from grader.batch.learners import IGNORED, Learner
+from grader.feedback.errors import MessageError
+from grader.feedback.render import message
 
 INSTALL = 'pip install -e ".[cluster]"'
 RETRIES = 2  # a task whose worker died (or that raised) runs again elsewhere, up to this many times
 BACKSTOP = 60.0  # seconds past --timeout after which the worker gives up on its grading subprocess
 
 
-class ClusterError(RuntimeError):
+class ClusterError(MessageError, RuntimeError):
     """The cluster cannot be used: dask missing, scheduler unreachable, no workers, or a version mismatch."""
 
 
@@ -48,9 +50,7 @@ def _distributed():
     try:
         import distributed
     except ImportError:
-        raise ClusterError(
-            f"--scheduler needs Dask distributed, which is not installed; install the extra with `{INSTALL}`"
-        ) from None
+        raise ClusterError("batch.no_dask", install=INSTALL) from None
     return distributed
 
 
@@ -60,14 +60,12 @@ def connect(address: str, timeout: float = 10.0):
     try:
         client = distributed.Client(address, timeout=timeout, set_as_default=False)
     except (OSError, TimeoutError) as exc:
-        raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        raise ClusterError("batch.unreachable", address=address, reason=str(exc)) from None
     try:
         client.wait_for_workers(1, timeout=timeout)
     except (OSError, TimeoutError):
         client.close()
-        raise ClusterError(
-            f"the Dask scheduler at {address} has no workers; start some with `dask worker {address}`"
-        ) from None
+        raise ClusterError("batch.no_workers_yet", address=address) from None
     return client
 
 
@@ -85,17 +83,21 @@ def check_versions(client, expected: dict[str, str] | None = None) -> dict[str, 
     seen: dict[str, dict[str, str]] = client.run(identity)
     wrong = {worker: got for worker, got in seen.items() if got != expected}
     if not seen:
-        raise ClusterError("the Dask cluster has no workers")
+        raise ClusterError("batch.no_workers")
     if wrong:
         lines = [
-            f"  {worker}: grader {got.get('grader_version')}, suite hash {got.get('suite_hash')}"
+            message(
+                "batch.worker_version", worker=worker, version=got.get("grader_version"), hash=got.get("suite_hash")
+            )
             for worker, got in sorted(wrong.items())
         ]
         raise ClusterError(
-            f"{len(wrong)} of {len(seen)} Dask workers do not run this grader "
-            f"(grader {expected['grader_version']}, suite hash {expected['suite_hash']}):\n"
-            + "\n".join(lines)
-            + "\ninstall the same grader checkout on every worker (and restart them), then run the batch again"
+            "batch.worker_versions",
+            wrong=len(wrong),
+            seen=len(seen),
+            version=expected["grader_version"],
+            hash=expected["suite_hash"],
+            workers="\n".join(lines),
         )
     return seen
 

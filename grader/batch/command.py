@@ -23,6 +23,7 @@ from grader.batch.gradebook import Gradebook
 from grader.batch.learners import Learner, content_hash, discover
 from grader.batch.task import grade_one
 from grader.curriculum import Curriculum
+from grader.feedback.render import message
 from grader.integrity import suite_hash
 from grader.reports import formats
 
@@ -87,11 +88,7 @@ def run(
     """``grade(tasks, done)`` runs the tasks (default: forked children on this machine)."""
     learners, ignored = discover(opts.submissions)
     if ignored:
-        click.echo(
-            f"ignored {len(ignored)} entr{'y' if len(ignored) == 1 else 'ies'} that are neither a folder "
-            f"nor a .zip: {', '.join(ignored)}",
-            err=True,
-        )
+        click.echo(message("batch.ignored", n=len(ignored), names=", ".join(ignored)), err=True)
     book = Gradebook(opts.out)
     seed = _seed(book, opts.seed, new_seed)
     topics = [t.id for t in curriculum.select(opts.topics)]
@@ -110,13 +107,10 @@ def run(
             outcome.skipped += 1
             continue
         todo.append((learner, None))
-    click.echo(
-        f"{len(learners)} learners in {opts.submissions}; grading {len(todo)}"
-        + (f", {outcome.skipped} unchanged (--resume)" if outcome.skipped else "")
-        + f"; seed {seed}; {opts.jobs} at a time"
-        + (f" on the Dask cluster at {opts.scheduler}" if opts.scheduler else ""),
-        err=True,
-    )
+    resumed = message("batch.resumed", n=outcome.skipped) if outcome.skipped else ""
+    cluster = message("batch.on_cluster", address=opts.scheduler) if opts.scheduler else ""
+    starting = dict(learners=len(learners), folder=opts.submissions, todo=len(todo), seed=seed, jobs=opts.jobs)
+    click.echo(message("batch.starting", resumed=resumed, cluster=cluster, **starting), err=True)
     book.set("class", opts.submissions.resolve().name)
     run_id = book.start_run(seed, topics, opts.jobs)
     tasks = [{"learner": learner.plain(), "topics": topics, "seed": seed} for learner, bad in todo if bad is None]
@@ -134,7 +128,11 @@ def run(
         bar.update(1, name)
 
     with click.progressbar(
-        length=len(todo), label="grading", file=sys.stderr, show_pos=True, item_show_func=lambda name: name or ""
+        length=len(todo),
+        label=message("batch.progress"),
+        file=sys.stderr,
+        show_pos=True,
+        item_show_func=lambda name: name or "",
     ) as bar:
         try:
             for learner, bad in todo:

@@ -17,6 +17,8 @@ import json
 import sqlite3
 from pathlib import Path
 
+from grader.feedback.errors import MessageError
+
 DB_NAME = "gradebook.sqlite"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -40,7 +42,7 @@ def _now() -> str:
     return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
 
 
-class GradebookError(RuntimeError):
+class GradebookError(MessageError, RuntimeError):
     pass
 
 
@@ -48,7 +50,7 @@ class Gradebook:
     def __init__(self, folder: Path, create: bool = True):
         path = Path(folder) / DB_NAME
         if not create and not path.is_file():
-            raise GradebookError(f"{folder} holds no {DB_NAME}; run `grader batch SUBMISSIONS --out {folder}` first")
+            raise GradebookError("batch.no_gradebook", folder=folder, db=DB_NAME)
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.db = sqlite3.connect(path, isolation_level=None, timeout=30)

@@ -12,6 +12,7 @@ import hashlib
 from pathlib import Path
 
 from grader.curriculum import Curriculum
+from grader.feedback.errors import MessageError
 
 IGNORED = {"__MACOSX", "__pycache__", ".git", ".grader"}
 
@@ -30,16 +31,14 @@ class Learner:
         return cls(data["name"], Path(data["path"]), data["kind"])
 
 
-class LearnerError(ValueError):
+class LearnerError(MessageError, ValueError):
     pass
 
 
 def discover(folder: Path) -> tuple[list[Learner], list[str]]:
     """The learners, sorted by name, and the entries that are neither a folder nor a zip."""
     if not folder.is_dir():
-        raise LearnerError(
-            f"{str(folder)!r} is not a folder; SUBMISSIONS is a folder holding one subfolder or .zip per learner"
-        )
+        raise LearnerError("batch.not_a_folder", folder=str(folder))
     learners, skipped = [], []
     seen: dict[str, Path] = {}
     for entry in sorted(folder.iterdir()):
@@ -53,10 +52,8 @@ def discover(folder: Path) -> tuple[list[Learner], list[str]]:
             skipped.append(entry.name)
             continue
         if learner.name in seen:
-            raise LearnerError(
-                f"two submissions for learner {learner.name!r}: {seen[learner.name].name} and "
-                f"{entry.name}; keep one of them"
-            )
+            first, second = seen[learner.name].name, entry.name
+            raise LearnerError("batch.two_submissions", learner=learner.name, first=first, second=second)
         seen[learner.name] = entry
         learners.append(learner)
     return learners, skipped

@@ -14,8 +14,10 @@ import dataclasses
 import statistics
 from collections import Counter, defaultdict
 
+from grader import fmt
 from grader.curriculum import Curriculum
 from grader.feedback import catalog
+from grader.feedback.render import message
 
 BINS = 10
 
@@ -108,18 +110,16 @@ def class_stats(rows, reports: list[dict], curriculum: Curriculum, top: int = 15
 
 def summary_text(s: ClassStats) -> str:
     """The terminal summary: count, mean, median, pass rates, histogram."""
-    lines = [f"{s.learners} learners: {s.graded} graded, {len(s.problems)} not graded"]
+    lines = [message("batch.summary_count", learners=s.learners, graded=s.graded, problems=len(s.problems))]
     if s.totals:
-        lines.append(
-            f"total out of {s.max_score:g}: mean {s.mean:.2f}, median {s.median:.2f}, "
-            f"min {min(s.totals):g}, max {max(s.totals):g}"
-        )
-        lines += ["", "passed per topic:"]
-        lines += [f"  {tid:<18} {rate * 100:5.1f}%  {'█' * round(rate * 20)}" for tid, _, rate in s.topics]
-        lines += ["", "totals:"]
+        totals = dict(max_score=s.max_score, mean=s.mean, median=s.median, min=min(s.totals), max=max(s.totals))
+        lines.append(message("batch.summary_totals", **totals))
+        lines += ["", message("batch.summary_topics")]
+        lines += [f"  {fmt.pad(tid, 18)} {rate * 100:5.1f}%  {'█' * round(rate * 20)}" for tid, _, rate in s.topics]
+        lines += ["", message("batch.summary_histogram")]
         most = max(n for _, n in s.histogram) or 1
-        lines += [f"  {label:>11} {n:>4}  {'█' * round(30 * n / most)}" for label, n in s.histogram]
+        lines += [f"  {fmt.pad(label, 11, '>')} {n:>4}  {'█' * round(30 * n / most)}" for label, n in s.histogram]
     if s.problems:
-        lines += ["", "not graded:"]
+        lines += ["", message("batch.summary_problems")]
         lines += [f"  {learner}: {status}" for learner, status in s.problems]
     return "\n".join(lines)

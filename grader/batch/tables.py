@@ -17,6 +17,8 @@ import json
 from pathlib import Path
 
 from grader.curriculum import Curriculum
+from grader.feedback.errors import MessageError
+from grader.feedback.render import message
 
 FIXED = ["learner", "total", "max", "percent"]
 TRAILING = ["status", "seed", "grader_version", "suite_hash"]
@@ -24,7 +26,7 @@ CANVAS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 ROSTER_IDS = ["ID", "SIS User ID", "SIS Login ID"]
 
 
-class RosterError(ValueError):
+class RosterError(MessageError, ValueError):
     pass
 
 
@@ -67,24 +69,22 @@ def read_roster(path: Path) -> dict[str, dict[str, str]]:
             columns = [c.strip() for c in reader.fieldnames or []]
             rows = [{k.strip(): (v or "").strip() for k, v in row.items() if k} for row in reader]
     except OSError as exc:
-        raise RosterError(f"cannot read the roster {path}: {exc.strerror}") from None
+        raise RosterError("batch.roster_unreadable", path=path, reason=exc.strerror) from None
     except UnicodeDecodeError:
-        raise RosterError(f"the roster {path} is not UTF-8 text; export it as CSV (UTF-8)") from None
+        raise RosterError("batch.roster_not_utf8", path=path) from None
     expected = "learner,Student," + ",".join(ROSTER_IDS) + ",Section"
     missing = [c for c in ("learner", "Student") if c not in columns]
     if missing or not any(c in columns for c in ROSTER_IDS):
-        need = ", ".join(missing) if missing else "one of " + ", ".join(ROSTER_IDS)
-        raise RosterError(
-            f"the roster {path} lacks the column(s) {need}; its header is {','.join(columns) or '(empty)'}; "
-            f"expected e.g. {expected} (learner = the submission's folder or zip name)"
-        )
+        need = ", ".join(missing) if missing else message("batch.roster_one_of", columns=", ".join(ROSTER_IDS))
+        header = ",".join(columns) or message("batch.roster_empty_header")
+        raise RosterError("batch.roster_columns", path=path, need=need, header=header, expected=expected)
     roster: dict[str, dict[str, str]] = {}
     for line, row in enumerate(rows, 2):
         name = row.get("learner", "")
         if not name:
-            raise RosterError(f"the roster {path}, line {line}: empty learner")
+            raise RosterError("batch.roster_empty_learner", path=path, line=line)
         if name in roster:
-            raise RosterError(f"the roster {path}, line {line}: learner {name!r} appears twice")
+            raise RosterError("batch.roster_twice", path=path, line=line, learner=name)
         roster[name] = {c: row.get(c, "") for c in CANVAS}
     return roster
 
@@ -99,10 +99,7 @@ def canvas_csv(rows, roster: dict[str, dict[str, str]] | None, assignment: str, 
         }
     unknown = sorted(set(by_learner) - set(roster))
     if unknown:
-        raise RosterError(
-            f"the roster has no row for {len(unknown)} learner(s) of the gradebook: {', '.join(unknown)}; "
-            "add them (learner = the submission's folder or zip name)"
-        )
+        raise RosterError("batch.roster_lacks", n=len(unknown), learners=", ".join(unknown))
     body = [
         [
             *(ids[c] for c in CANVAS),

@@ -5,7 +5,8 @@ Each file holds TOML tables whose dotted paths are the codes
 under ``[mistake.<topic>]``). ``common.toml`` holds the shared checks, the
 faults and the blocks every message is built from; each topic has its own
 file. A language that lacks a code falls back to English; adding a language
-is adding a folder.
+is adding a folder. Besides templates, a catalog may hold lists of them (the
+hints of ``[curriculum.<topic>]``).
 """
 
 from __future__ import annotations
@@ -22,8 +23,11 @@ class MissingMessage(KeyError):
     pass
 
 
-def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
-    out: dict[str, str] = {}
+Entry = str | list[str]
+
+
+def _flatten(table: dict, prefix: str = "") -> dict[str, Entry]:
+    out: dict[str, Entry] = {}
     for key, value in table.items():
         path = f"{prefix}{key}"
         if isinstance(value, dict):
@@ -34,9 +38,9 @@ def _flatten(table: dict, prefix: str = "") -> dict[str, str]:
 
 
 @functools.cache
-def messages(lang: str) -> dict[str, str]:
+def messages(lang: str) -> dict[str, Entry]:
     """Every template of ``lang`` by code ({} for a language with no folder)."""
-    out: dict[str, str] = {}
+    out: dict[str, Entry] = {}
     folder = CATALOG_DIR / lang
     for path in sorted(folder.glob("*.toml")) if folder.is_dir() else ():
         with open(path, "rb") as f:
@@ -53,6 +57,6 @@ def languages() -> list[str]:
 
 def template(code: str, lang: str) -> str:
     found = messages(lang).get(code) or messages(FALLBACK).get(code)
-    if found is None:
+    if not isinstance(found, str):
         raise MissingMessage(f"no message for {code!r} in the {lang} catalog (nor in {FALLBACK})")
     return found

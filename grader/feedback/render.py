@@ -10,37 +10,38 @@ specs for what feedback needs (the rest are Python's own, e.g. ``{err:.2g}``):
                    differ from param ``y`` (got/expected pairs)
 ``{at:index}``     an index tuple as ``1, 2``
 ``{names:list}``   ``a, b, c``; ``{names:qlist}`` quotes each: ``'a', 'b'``
-``{n:plural:warning:warnings}``  the word for the count n
+``{n:plural:warning:warnings}``  the word for the count n; with one word
+                   (``{n:plural:件}``, a Japanese counter) that word for every n
 ``{s:r}``          repr
 =================  ===================================================
 
 A value that spans several lines is indented under the column where it
-starts, or, when that column is far right, starts a line of its own. A
-failure whose params hold ``got`` and ``expected`` ends with the one
-got/expected block (``block.got_expected_*``) unless its template shows
-``got`` itself; a recognised ``mistake`` ends it with ``block.likely_mistake``.
+starts (display columns: a Japanese character takes two), or, when that
+column is far right, starts a line of its own. A failure whose params hold
+``got`` and ``expected`` ends with the one got/expected block
+(``block.got_expected_*``) unless its template shows ``got`` itself; a
+recognised ``mistake`` ends it with ``block.likely_mistake``.
 """
 
 from __future__ import annotations
 
-import os
 import string
 
 import numpy as np
 
-from grader import fmt, settings
+from grader import fmt
 from grader.feedback import catalog
+from grader.feedback.lang import language
 from grader.feedback.model import Call, Feedback, Frame
 
-DEFAULT_LANG = "en"
 WIDE_COLUMN = 40  # a multi-line value that would start right of this column goes on a line of its own ...
 HANGING = 4  # ... indented this far
 _formatter = string.Formatter()
 
 
-def language(lang: str | None = None) -> str:
-    """The language asked for, else $GRADER_LANG, else the one this workspace was made in, else English."""
-    return lang or os.environ.get("GRADER_LANG") or settings.saved_language() or DEFAULT_LANG
+def message(code: str, lang: str | None = None, /, **params) -> str:
+    """The catalog's template ``code`` in the reader's language, filled."""
+    return fill(catalog.template(code, language(lang)), params)
 
 
 def fill(template: str, params: dict) -> str:
@@ -68,7 +69,7 @@ def fill(template: str, params: dict) -> str:
 
 
 def _advance(column: int, text: str) -> int:
-    return len(text) - text.rfind("\n") - 1 if "\n" in text else column + len(text)
+    return fmt.width(text[text.rfind("\n") + 1 :]) if "\n" in text else column + fmt.width(text)
 
 
 def _format(value, spec: str, params: dict, column: int) -> str:
@@ -81,8 +82,8 @@ def _format(value, spec: str, params: dict, column: int) -> str:
         items = [repr(v) if spec == "qlist" else str(v) for v in value]
         return ", ".join(items)
     if spec.startswith("plural:"):
-        one, many = spec.split(":")[1:3]
-        return one if value == 1 else many
+        words = spec.split(":")[1:3]
+        return words[0] if value == 1 or len(words) == 1 else words[1]
     if spec == "r":
         return repr(value)
     if spec:

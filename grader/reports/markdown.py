@@ -7,6 +7,8 @@ well before ``LIMIT`` bytes and says how many it left out.
 
 from __future__ import annotations
 
+from grader.feedback.render import message
+
 LIMIT = 1 << 20
 BUDGET = LIMIT - (64 << 10)  # room for the table and the closing line
 PER_TOPIC = 3
@@ -24,15 +26,15 @@ def _lost(x: dict) -> bool:
 
 def render(report: dict) -> str:
     percent = 100 * report["score"] / report["max_score"] if report["max_score"] else 0
+    columns = [message(f"report.md_{c}") for c in ("topic", "section", "score", "tests_passed")]
     head = [
-        f"## Grade: {report['score']:g}/{report['max_score']:g} ({percent:.0f}%)",
+        "## " + message("report.md_grade", score=report["score"], max_score=report["max_score"], percent=percent),
         "",
-        (
-            f"Submission `{report['submission']}`, seed {report['seed']} "
-            f"(`grader grade --seed {report['seed']}` repeats it), grader {report['grader_version']}."
+        message(
+            "report.md_run", submission=report["submission"], seed=report["seed"], version=report["grader_version"]
         ),
         "",
-        "| | topic | section | score | tests passed |",
+        "| | " + " | ".join(columns) + " |",
         "|---|---|---|---:|---:|",
     ]
     for t in report["topics"]:
@@ -47,10 +49,10 @@ def render(report: dict) -> str:
         if t["status"] == "error":
             lost = [{"id": "(topic)", "status": "error", "message": t["message"]}]
         for x in lost[:PER_TOPIC]:
-            message = x["message"][:MESSAGE_CHARS] + ("\n…" if len(x["message"]) > MESSAGE_CHARS else "")
+            shown = x["message"][:MESSAGE_CHARS] + ("\n…" if len(x["message"]) > MESSAGE_CHARS else "")
             block = (
                 f"<details><summary>{t['id']} › {x['id']} — {x['status']}</summary>\n\n```\n"
-                f"{message.replace('```', '` ` `')}\n```\n</details>\n"
+                f"{shown.replace('```', '` ` `')}\n```\n</details>\n"
             )
             if size + len(block.encode()) > BUDGET:
                 left_out += 1
@@ -59,7 +61,7 @@ def render(report: dict) -> str:
             size += len(block.encode())
         left_out += max(0, len(lost) - PER_TOPIC)
     if body:
-        body.insert(0, "\n### First failures\n")
+        body.insert(0, "\n### " + message("report.md_first_failures") + "\n")
     if left_out:
-        body.append(f"\n… and {left_out} more failures; `grader check <topic>` shows them by function.\n")
+        body.append("\n" + message("report.md_left_out", n=left_out) + "\n")
     return "\n".join(head) + "\n" + "\n".join(body)

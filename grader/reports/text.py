@@ -13,8 +13,8 @@ from collections import defaultdict
 
 import click
 
-from grader.feedback import catalog
-from grader.feedback.render import fill, language
+from grader import curriculum, fmt
+from grader.feedback.render import message
 from grader.scoring import Report, TopicResult
 
 BAR = 20
@@ -24,7 +24,7 @@ MARK = {"passed": "✓", "failed": "✗", "not_implemented": "·", "error": "!",
 
 def say(key: str, lang: str | None = None, **params) -> str:
     """A report string from the catalog (``report.<key>``) in the learner's language."""
-    return fill(catalog.template(f"report.{key}", language(lang)), params)
+    return message(f"report.{key}", lang, **params)
 
 
 def label(status: str, lang: str | None = None) -> str:
@@ -43,7 +43,8 @@ def _points(x: float) -> str:
 def topic_line(t: TopicResult, number: int | None = None, lang: str | None = None) -> str:
     styled = click.style(label(t.status, lang), fg=COLOR[t.status])
     head = f"{number:>3}  " if number is not None else ""
-    return f"{head}{t.id:<18} {_bar(t.score, t.max_score)} {_points(t.score):>5}/{_points(t.max_score):<4} {styled}"
+    score = f"{fmt.pad(_points(t.score), 5, '>')}/{fmt.pad(_points(t.max_score), 4)}"
+    return f"{head}{fmt.pad(t.id, 18)} {_bar(t.score, t.max_score)} {score} {styled}"
 
 
 def _earned(test) -> bool:
@@ -148,14 +149,14 @@ def check_report(
     ``repeat``: the last line's text (default: the ``grader check`` command that repeats the run)."""
     lines = []
     for t in report.topics:
-        lines += [topic_line(t, lang=lang), f"     {t.title} ({t.section})", ""]
+        lines += [topic_line(t, lang=lang), f"     {curriculum.title(t, lang)} ({t.section})", ""]
         if t.status == "error":
             lines += [_indent(t.message(lang), "  "), ""]
             continue
         groups = by_function(t)
         for function, tests in groups.items():
             first = first_failure(tests)
-            lines.append(f"  {mark(first)} {function:<22} {tally(tests, lang)}")
+            lines.append(f"  {mark(first)} {fmt.pad(function, 22)} {tally(tests, lang)}")
             if first is not None and first.status != "not_implemented":
                 lines.append(_indent(f"[{first.id}] {first.message(lang)}", "      "))
         lines.append("")
