@@ -30,10 +30,9 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from grader import fmt, signatures
+from grader import fmt, signatures, stubs
 from grader import mutants as mutant_catalogue
 from grader import probes as probe_generator
-from grader import stubs
 from grader.curriculum import Curriculum, Topic
 from grader.feedback import catalog
 from grader.feedback.render import message
