@@ -86,15 +86,9 @@ def _undo(target: Path, created: Path | None) -> None:
 def register(main: click.Group, curriculum) -> None:
     @main.command()
     @click.argument("directory", type=click.Path(path_type=Path))
-    @click.option(
-        "--lang",
-        type=click.Choice(stubs.languages()),
-        help="Language of the stubs' docstrings and the README, remembered for the commands run in DIR "
-        "[default: $GRADER_LANG or the current workspace's language, else en].",
-    )
-    def init(directory: Path, lang: str | None):
-        """Make a new workspace in DIR: the stubs in exercises/, a README, your language remembered."""
-        lang = lang or (language() if language() in stubs.languages() else stubs.DEFAULT)
+    def init(directory: Path):
+        # --lang (every command's) picks the stubs' language; it is remembered for the commands run in DIR
+        lang = language() if language() in stubs.languages() else stubs.DEFAULT
         try:
             written = make(directory, lang, curriculum())
         except Refused as refusal:

@@ -24,17 +24,8 @@ def register(main: click.Group) -> None:
     @core.submission_option
     @core.seed_option
     @core.isolation_option
-    @click.option(
-        "--poll",
-        is_flag=True,
-        help="Look at the file every 0.05 s instead of waiting for file events (network "
-        "drives, WSL's /mnt/c, some containers).",
-    )
+    @click.option("--poll", is_flag=True)
     def watch(topic, submission, seed, poll):
-        """Re-check TOPIC (default: the first you have not passed) every time you save it.
-
-        Moves on to the next topic when one passes. Keys: h hint, l list, n next topic, r re-run, q quit.
-        """
         from grader.watch.terminal import interactive
 
         lang, cu = language(), core._curriculum()
@@ -103,9 +94,8 @@ def register(main: click.Group) -> None:
     @main.command()
     @click.argument("topic", callback=core._topic_ids)
     @core.submission_option
-    @click.option("--yes", "-y", is_flag=True, help="Reset without asking.")
+    @click.option("--yes", "-y", is_flag=True)
     def reset(topic, submission, yes):
-        """Put the original stub of TOPIC back; your file is first backed up under .grader/backups/."""
         lang, cu = language(), core._curriculum()
         folder, t = Path(submission), cu.topic(topic)
         if not folder.is_dir():
