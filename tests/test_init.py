@@ -98,7 +98,7 @@ def test_init_fills_an_empty_folder_and_refuses_an_unknown_language(tmp_path):
     (tmp_path / "empty").mkdir()
     assert cli("init", tmp_path / "empty").exit_code == 0 and (tmp_path / "empty" / "exercises").is_dir()
     unknown = cli("init", tmp_path / "fr", "--lang", "fr")
-    assert unknown.exit_code == 2 and "'fr' is not one of 'en', 'ja'" in unknown.output
+    assert unknown.exit_code == 2 and "unknown language 'fr'; the languages are: en, ja" in unknown.output
     assert not (tmp_path / "fr").exists()
 
 
