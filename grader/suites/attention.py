@@ -309,9 +309,10 @@ def advice(first, wrong, layer) -> Feedback:
     return Feedback("attention.advice_input", params)
 
 
-def check_gradients(grads, expected, closed, layer, source, called, *, unmasked=None, wrong_backwards=dict) -> None:
+def check_gradients(grads, expected, closed, layer, numbers, called, *, unmasked=None, wrong_backwards=dict) -> None:
     """The learner's gradients against ``expected``; a Wrong names the first that is off, the
     mistake it fits, and ends with the notes ``called`` (how the functions were called).
+    ``numbers`` is the code of the note with the numbers, which names where ``expected`` comes from.
 
     ``closed`` is the closed-form backward; ``unmasked()`` says whether the learner gets the
     same inputs right without the causal mask. ``expected`` may be a function computing it
@@ -351,7 +352,7 @@ def check_gradients(grads, expected, closed, layer, source, called, *, unmasked=
     at = tuple(int(i) for i in np.unravel_index(int(np.argmax(np.abs(g - e))), g.shape))
     notes.append(
         Feedback(
-            "attention.gradient_numbers",
+            numbers,
             {
                 "key": first,
                 "at": at,
@@ -359,7 +360,6 @@ def check_gradients(grads, expected, closed, layer, source, called, *, unmasked=
                 "expected": e,
                 "got_at": float(g[at]),
                 "expected_at": float(e[at]),
-                "source": source,
             },
         )
     )
@@ -514,7 +514,7 @@ def test_attention_backward(learner, seed, case):
         lambda: central_differences(loss, x),
         gradients(G, H, *W, causal=causal),
         layer,
-        "central differences of L = Σ out ⊙ dout",
+        "attention.gradient_numbers",
         layer_called(inputs, causal, G),
         unmasked=unmasked if causal else None,
         wrong_backwards=wrong_backwards,
@@ -559,7 +559,7 @@ def test_attention_backward_vectorised(learner, seed):
         {k: closed[k] for k in (*ORDER, "H")},
         closed,
         layer,
-        "the closed-form backward",
+        "attention.gradient_numbers_closed_form",
         layer_called(x, False, G),
     )
 
@@ -687,7 +687,7 @@ def test_mha_backward(learner, seed, case):
         lambda: central_differences(loss, x),
         gradients(G, Xf, *W, n_heads, causal, inp="X"),
         layer,
-        "central differences of L = Σ out ⊙ dout",
+        "attention.gradient_numbers",
         mha_called(X, params, n_heads, causal, G),
         unmasked=unmasked if causal else None,
         wrong_backwards=wrong_backwards,
