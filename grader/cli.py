@@ -16,6 +16,7 @@ import click  # noqa: E402
 
 from grader import curriculum as curriculum_file  # noqa: E402
 from grader import isolation  # noqa: E402
+from grader.pictures import cli as pictures_cli  # noqa: E402
 from grader.progress import Progress  # noqa: E402
 from grader.reports import formats, text  # noqa: E402
 from grader.reports import json as json_report  # noqa: E402
@@ -130,7 +131,8 @@ def list_topics(submission):
 @submission_option
 @seed_option
 @isolation_option
-def check(topics, submission, seed):
+@pictures_cli.plot_option
+def check(topics, submission, seed, plot):
     """Check TOPICS (default: the first topic you have not passed) and explain what fails.
 
     Exits 0 when every checked topic passes, 1 otherwise.
@@ -152,6 +154,7 @@ def check(topics, submission, seed):
             click.echo(text.topic_line(report.topics[0]))
     hints_left = {t.id: progress.hints_seen(t.id) < len(cu.topic(t.id).hints) for t in report.topics}
     click.echo(text.check_report(report, hints_left))
+    pictures_cli.show(report, submission, plot)
     if any(t.status != "passed" for t in report.topics):
         raise SystemExit(1)
 
@@ -177,7 +180,8 @@ def check(topics, submission, seed):
     help="Report format (markdown: for $GITHUB_STEP_SUMMARY; gradescope: results.json).",
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here instead of printing it.")
-def grade(submission, topics, seed, json_path, fail_under, fmt, output):
+@pictures_cli.plot_option
+def grade(submission, topics, seed, json_path, fail_under, fmt, output, plot):
     """Grade a submission: the full report, per topic and per test."""
     cu = _curriculum()
     report = _grade(_submission(submission), cu.select(topics), seed)
@@ -196,6 +200,7 @@ def grade(submission, topics, seed, json_path, fail_under, fmt, output):
     if json_path:
         json_report.write(report, json_path)
         click.echo(text.say("written", format="JSON", path=json_path))
+    pictures_cli.show(report, submission, plot)
     if fail_under is not None and report.percent < fail_under:
         click.echo(text.say("below_fail_under", percent=report.percent, fail_under=fail_under), err=True)
         raise SystemExit(1)

@@ -115,8 +115,12 @@ def figures(report: Report, lang: str | None = None, *, per_function: int | None
 def figure(topic: str, test: TestResult, kind: str, lang: str) -> Figure:
     module = KINDS[kind]
     title = say(f"{kind}.title", lang, test=test.id)
-    png = render(lambda fig: module.draw(module.data(test), fig, lambda key, **p: say(f"{kind}.{key}", lang, **p)),
-                 title, SIZES[kind], lang)
+    png = render(
+        lambda fig: module.draw(module.data(test), fig, lambda key, **p: say(f"{kind}.{key}", lang, **p)),
+        title,
+        SIZES[kind],
+        lang,
+    )
     return Figure(topic, test.id, title, png, lang)
 
 

@@ -57,7 +57,9 @@ def data(test: TestResult) -> Spectrum | None:
     try:
         if code in RANK_FOR_ENERGY and "s" in args:
             s = _floats(args["s"])
-            return Spectrum("sigma", s, _floats(p["energy"]), k=int(p["k"]), right_k=int(p["answer"]), threshold=p["threshold"])
+            return Spectrum(
+                "sigma", s, _floats(p["energy"]), k=int(p["k"]), right_k=int(p["answer"]), threshold=p["threshold"]
+            )
         if code == "low_rank.energy" and "s" in args:
             return Spectrum("sigma", _floats(args["s"]), _floats(p["expected"]), your_energy=_floats(p["got"]))
         if code == "pca.ratio":
