@@ -30,9 +30,11 @@ as the JSON report carries them), never of running code again:
 * ``steps``    — derivatives · numerical_gradient: the gradient check's error
   against the step size, the learner's and right central differences'.
 
-Each module has ``data(test) -> <its dataclass> | None`` (the arrays the
-picture plots; None when the failure lacks them) and ``draw(data, fig,
-label)``. matplotlib is imported only when a figure is drawn, and drawn on its
+Each module has ``FUNCTIONS`` (the (topic, function) pairs it draws),
+``data(test) -> <its dataclass> | None`` (the arrays the picture plots; None
+when the failure lacks them) and ``draw(data, fig, label)``;
+``picture_of(topic, test)`` tells which kind a test has, and its data, without
+drawing (no matplotlib needed). matplotlib is imported only when a figure is drawn, and drawn on its
 Agg canvas without touching pyplot, so a notebook's own backend is left alone.
 """
 
@@ -68,13 +70,13 @@ def available() -> bool:
     return importlib.util.find_spec("matplotlib") is not None
 
 
-def kind_of(topic: str, test: TestResult) -> str | None:
-    """The picture a failed test has, or None."""
+def picture_of(topic: str, test: TestResult) -> tuple[str, object] | None:
+    """The kind of picture a failed test has and the data it draws, or None."""
     if test.status != "failed" or test.feedback is None:
         return None
     for name, module in KINDS.items():
-        if (topic, test.function) in module.FUNCTIONS and module.data(test) is not None:
-            return name
+        if (topic, test.function) in module.FUNCTIONS and (data := module.data(test)) is not None:
+            return name, data
     return None
 
 
@@ -104,24 +106,23 @@ def figures(report: Report, lang: str | None = None, *, per_function: int | None
     count: Counter = Counter()
     for topic in report.topics:
         for test in topic.tests:
-            kind = kind_of(topic.id, test)
-            if kind is None or (per_function is not None and count[topic.id, test.function] >= per_function):
+            picture = picture_of(topic.id, test)
+            if picture is None or (per_function is not None and count[topic.id, test.function] >= per_function):
                 continue
             count[topic.id, test.function] += 1
-            out.append(figure(topic.id, test, kind, drawn_in))
+            out.append(figure(topic.id, test.id, *picture, drawn_in))
     return out
 
 
-def figure(topic: str, test: TestResult, kind: str, lang: str) -> Figure:
-    module = KINDS[kind]
-    title = say(f"{kind}.title", lang, test=test.id)
-    png = render(
-        lambda fig: module.draw(module.data(test), fig, lambda key, **p: say(f"{kind}.{key}", lang, **p)),
-        title,
-        SIZES[kind],
-        lang,
-    )
-    return Figure(topic, test.id, title, png, lang)
+def figure(topic: str, test_id: str, kind: str, data, lang: str) -> Figure:
+    """One picture: ``KINDS[kind].draw(data, …)`` with its labels in ``lang``."""
+    title = say(f"{kind}.title", lang, test=test_id)
+
+    def label(key: str, **params) -> str:
+        return say(f"{kind}.{key}", lang, **params)
+
+    png = render(lambda fig: KINDS[kind].draw(data, fig, label), title, SIZES[kind], lang)
+    return Figure(topic, test_id, title, png, lang)
 
 
 def render(draw, title: str, size: tuple[float, float], lang: str) -> bytes:

@@ -4,8 +4,9 @@ the submission folder, next to ``.grader/progress.json``.
 Never inside the submission folder: that is the learner's own (the modules they
 hand in, zip and commit; the grader never writes there), and a grading run
 checks that nothing in it changes. One folder per submission folder name, as
-progress keeps one entry each; each run first removes the pictures of the
-topics it graded, so no picture outlives the failure it showed.
+progress keeps one entry each. The folder holds the pictures of the last
+``--plot`` run: each run first removes the ones before it, so no picture
+outlives the failure it showed.
 """
 
 from __future__ import annotations
@@ -30,9 +31,8 @@ def file_name(fig: Figure) -> str:
 def write(report: Report, submission_dir, lang: str | None = None) -> list[tuple[Figure, Path]]:
     """Draw ``report``'s pictures into ``folder(submission_dir)``; each figure with its file."""
     target = folder(submission_dir)
-    for topic in report.topics:
-        for old in target.glob(f"{topic.id}-*.png"):
-            old.unlink()
+    for old in target.glob("*.png"):
+        old.unlink()
     written = []
     for fig in figures(report, lang):
         target.mkdir(parents=True, exist_ok=True)
