@@ -8,6 +8,7 @@ hash in every report names the exact suites and curriculum that judged it.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from grader.feedback import Feedback
@@ -17,11 +18,27 @@ from grader.submission import Submission
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
+_known: dict[str, tuple[tuple, str]] = {}  # path -> (its stat key, its digest)
+
+
 def _hash(path: Path) -> str:
+    """sha256 of a file, read again only when its inode, size, mtime or ctime changed.
+
+    The ctime is set by the kernel on every write or metadata change (``os.utime``
+    included) and cannot be set back by a process, so a file whose four stay the same
+    holds the bytes it was hashed with.
+    """
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        st = os.stat(path)
+        key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        known = _known.get(str(path))
+        if known is not None and known[0] == key:
+            return known[1]
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError as exc:
         return f"unreadable ({exc.strerror})"
+    _known[str(path)] = (key, digest)
+    return digest
 
 
 def _grader_files() -> list[Path]:

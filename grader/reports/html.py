@@ -41,6 +41,11 @@ def histogram_bars(histogram: list[tuple[str, int]]) -> list[dict]:
     return bars
 
 
+def render(template: str, **context) -> str:
+    """One of this package's templates (``grader/reports/templates``), HTML-escaped."""
+    return _env.get_template(template).render(**context)
+
+
 def class_report(stats, title: str = "Class report") -> str:
     return _env.get_template("class_report.html.j2").render(
         title=title,

@@ -27,8 +27,8 @@ def say(key: str, lang: str | None = None, **params) -> str:
     return fill(catalog.template(f"report.{key}", language(lang)), params)
 
 
-def label(status: str) -> str:
-    return say(f"status.{status}")
+def label(status: str, lang: str | None = None) -> str:
+    return say(f"status.{status}", lang)
 
 
 def _bar(score: float, max_score: float) -> str:
@@ -40,8 +40,8 @@ def _points(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".") if x != int(x) else str(int(x))
 
 
-def topic_line(t: TopicResult, number: int | None = None) -> str:
-    styled = click.style(label(t.status), fg=COLOR[t.status])
+def topic_line(t: TopicResult, number: int | None = None, lang: str | None = None) -> str:
+    styled = click.style(label(t.status, lang), fg=COLOR[t.status])
     head = f"{number:>3}  " if number is not None else ""
     return f"{head}{t.id:<18} {_bar(t.score, t.max_score)} {_points(t.score):>5}/{_points(t.max_score):<4} {styled}"
 
@@ -60,13 +60,13 @@ def _failure(test, topic_id: str | None = None) -> str:
     return f"  {MARK.get(test.status, '✗')} {where}{test.id}  [{test.status}]\n{_indent(test.message(), '      ')}"
 
 
-def isolation_lines(report: Report) -> list[str]:
+def isolation_lines(report: Report, lang: str | None = None) -> list[str]:
     """A warning when the worker ran without namespace isolation, and the verdict on a tampered run."""
     lines = []
     if report.isolation.get("warning"):
-        lines.append(click.style(say("weak_isolation", warning=report.isolation["warning"]), fg="yellow"))
+        lines.append(click.style(say("weak_isolation", lang, warning=report.isolation["warning"]), fg="yellow"))
     if report.tampered:
-        lines.append(click.style(say("tampered", reason=report.tampered), fg="red"))
+        lines.append(click.style(say("tampered", lang, reason=report.tampered), fg="red"))
     return lines
 
 
@@ -103,47 +103,72 @@ def grade_report(report: Report, numbers: dict[str, int], max_failures: int = 3)
     return "\n".join(lines)
 
 
-def check_report(report: Report, hints_left: dict[str, bool]) -> str:
+def by_function(t: TopicResult) -> dict[str, list]:
+    """A topic's tests grouped by the function they call, in the order they ran."""
+    groups: dict[str, list] = defaultdict(list)
+    for x in t.tests:
+        groups[x.function].append(x)
+    return dict(groups)
+
+
+def first_failure(tests: list):
+    """The test to show for one function: a real failure first; a passed case whose points a scoring
+    rule withheld only if there is none; None when every case earned its points."""
+    return next((x for x in tests if x.status != "passed"), None) or next((x for x in tests if not _earned(x)), None)
+
+
+def mark(first) -> str:
+    """A function's mark from its first failure (None: ✓)."""
+    return MARK["passed"] if first is None else MARK.get(first.status, "✗")
+
+
+def tally(tests: list, lang: str | None = None) -> str:
+    """``not started`` or ``3/5 cases``."""
+    if all(x.status == "not_implemented" for x in tests):
+        return say("not_started", lang)
+    return say("cases", lang, passed=sum(_earned(x) for x in tests), total=len(tests))
+
+
+def next_step(t: TopicResult, groups: dict[str, list]) -> tuple[str, str]:
+    """For a topic not passed: (``next_write`` or ``next_fix``, the first function that still loses points)."""
+    todo = next(f for f, tests in groups.items() if any(not _earned(x) for x in tests))
+    fresh = all(x.status == "not_implemented" for x in groups[todo])
+    return ("next_write" if fresh else "next_fix"), todo
+
+
+def check_report(
+    report: Report,
+    hints_left: dict[str, bool],
+    lang: str | None = None,
+    *,
+    where: dict[str, str] | None = None,
+    repeat: str | None = None,
+) -> str:
+    """``where``: topic -> where its functions are written (default: the module in the submission);
+    ``repeat``: the last line's text (default: the ``grader check`` command that repeats the run)."""
     lines = []
     for t in report.topics:
-        lines += [topic_line(t), f"     {t.title} ({t.section})", ""]
+        lines += [topic_line(t, lang=lang), f"     {t.title} ({t.section})", ""]
         if t.status == "error":
-            lines += [_indent(t.message(), "  "), ""]
+            lines += [_indent(t.message(lang), "  "), ""]
             continue
-        by_function = defaultdict(list)
-        for x in t.tests:
-            by_function[x.function].append(x)
-        for function, tests in by_function.items():
-            passed = sum(_earned(x) for x in tests)
-            state = (
-                say("not_started")
-                if all(x.status == "not_implemented" for x in tests)
-                else say("cases", passed=passed, total=len(tests))
-            )
-            # a real failure first; a passed case whose points a scoring rule withheld only if there is none
-            first = next((x for x in tests if x.status != "passed"), None) or next(
-                (x for x in tests if not _earned(x)), None
-            )
-            mark = MARK["passed"] if first is None else MARK.get(first.status, "✗")
-            lines.append(f"  {mark} {function:<22} {state}")
+        groups = by_function(t)
+        for function, tests in groups.items():
+            first = first_failure(tests)
+            lines.append(f"  {mark(first)} {function:<22} {tally(tests, lang)}")
             if first is not None and first.status != "not_implemented":
-                lines.append(_indent(f"[{first.id}] {first.message()}", "      "))
+                lines.append(_indent(f"[{first.id}] {first.message(lang)}", "      "))
         lines.append("")
         if t.status == "passed":
-            lines.append(click.style(say("topic_passed", topic=t.id), fg="green"))
+            lines.append(click.style(say("topic_passed", lang, topic=t.id), fg="green"))
         else:
-            todo = next(f for f, tests in by_function.items() if any(not _earned(x) for x in tests))
-            fresh = all(x.status == "not_implemented" for x in by_function[todo])
-            lines.append(
-                say(
-                    "next_write" if fresh else "next_fix",
-                    function=todo,
-                    path=os.path.join(report.submission, t.id + ".py"),
-                )
-            )
+            key, todo = next_step(t, groups)
+            path = (where or {}).get(t.id) or os.path.join(report.submission, t.id + ".py")
+            lines.append(say(key, lang, function=todo, path=path))
             if hints_left.get(t.id):
-                lines.append(say("stuck", topic=t.id))
+                lines.append(say("stuck", lang, topic=t.id))
         lines.append("")
-    lines.append(say("repeat", seed=report.seed, topics=" ".join(t.id for t in report.topics)))
-    lines += isolation_lines(report)
+    topics = " ".join(t.id for t in report.topics)
+    lines.append(repeat if repeat is not None else say("repeat", lang, seed=report.seed, topics=topics))
+    lines += isolation_lines(report, lang)
     return "\n".join(lines)
