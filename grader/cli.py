@@ -25,6 +25,7 @@ import click  # noqa: E402
 from grader import curriculum as curriculum_file  # noqa: E402
 from grader import fmt, isolation, stubs  # noqa: E402
 from grader.cli_catalog import Group, say  # noqa: E402
+from grader.pictures import cli as pictures_cli  # noqa: E402
 from grader.progress import Progress  # noqa: E402
 from grader.reports import formats, text  # noqa: E402
 from grader.reports import json as json_report  # noqa: E402
@@ -147,7 +148,8 @@ def list_topics(submission):
 @submission_option
 @seed_option
 @isolation_option
-def check(topics, submission, seed):
+@pictures_cli.plot_option
+def check(topics, submission, seed, plot):
     cu, sub, progress = _curriculum(), _submission(submission), Progress(submission)
     if topics:
         report = _grade(sub, cu.select(topics), seed)
@@ -165,6 +167,7 @@ def check(topics, submission, seed):
             click.echo(text.topic_line(report.topics[0]))
     hints_left = {t.id: progress.hints_seen(t.id) < len(cu.topic(t.id).hints) for t in report.topics}
     click.echo(text.check_report(report, hints_left))
+    pictures_cli.show(report, submission, plot)
     if any(t.status != "passed" for t in report.topics):
         raise SystemExit(1)
 
@@ -179,7 +182,8 @@ def check(topics, submission, seed):
 @click.option("--format", "fmt", type=click.Choice(formats.NAMES), default="text", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False))
 @click.option("--jobs", "-j", type=click.IntRange(1))
-def grade(submission, topics, seed, json_path, fail_under, fmt, output, jobs):
+@pictures_cli.plot_option
+def grade(submission, topics, seed, json_path, fail_under, fmt, output, jobs, plot):
     cu = _curriculum()
     report = _grade(_submission(submission), cu.select(topics), seed, jobs or len(os.sched_getaffinity(0)))
     Progress(submission).record(report)
@@ -197,6 +201,7 @@ def grade(submission, topics, seed, json_path, fail_under, fmt, output, jobs):
     if json_path:
         json_report.write(report, json_path)
         click.echo(text.say("written", format="JSON", path=json_path))
+    pictures_cli.show(report, submission, plot)
     if fail_under is not None and report.percent < fail_under:
         click.echo(text.say("below_fail_under", percent=report.percent, fail_under=fail_under), err=True)
         raise SystemExit(1)

@@ -10,6 +10,7 @@ that has timed out twice is not waited for again.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import hashlib
@@ -97,6 +98,18 @@ class Learner:
         answer = self._ask("scenario", name, args, kwargs, spec.forbidden, spec.timeout, spec.name)
         self._remember(Call(f"scenario:{name}", dict(kwargs)), answer)
         return self._value(spec.name, answer)
+
+    @contextlib.contextmanager
+    def aside(self):
+        """Calls that judge nothing (data for a picture of a failure already found): afterwards the
+        test's last call and answers, and the run's timeout strikes, are what they were before."""
+        last, answers, strikes = self.last, list(self.answers), dict(self._state.strikes)
+        try:
+            yield self
+        finally:
+            self.last, self.answers = last, answers
+            self._state.strikes.clear()
+            self._state.strikes.update(strikes)
 
     def _remember(self, call: Call, answer: Answer) -> None:
         self.last = Exchange(call, answer)

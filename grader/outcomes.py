@@ -7,6 +7,7 @@ Anything else escaping a suite is the grader's own bug.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from grader.feedback import Feedback
@@ -37,6 +38,17 @@ class Wrong(AssertionError):
     def naming(self, mistake: str | None) -> Wrong:
         """The same failure, with the near-miss it was recognised as (if any)."""
         self.feedback = self.feedback.with_mistake(mistake)
+        return self
+
+    def adding(self, **params) -> Wrong:
+        """The same failure with more params: data for a picture or a report that no template names.
+
+        A name the failure already has is the suite's bug (it would change what the message says).
+        """
+        clash = sorted(params.keys() & self.feedback.params.keys())
+        if clash:
+            raise TypeError(f"{self.feedback.code} already has the params {clash}")
+        self.feedback = dataclasses.replace(self.feedback, params=self.feedback.params | params)
         return self
 
 

@@ -31,10 +31,10 @@ def figures(report: Report, lang: str | None) -> list[tuple[str, str]]:
     try:
         import matplotlib  # noqa: F401
 
-        from grader import pictures  # type: ignore[attr-defined]
+        from grader import pictures
     except ImportError:
         return []
-    return [(title, base64.b64encode(png).decode("ascii")) for title, png in pictures.figures(report, lang)]
+    return [(f.title, base64.b64encode(f.png).decode("ascii")) for f in pictures.figures(report, lang)]
 
 
 @dataclasses.dataclass

@@ -21,6 +21,7 @@ flipped, the classification with tol ignored, …).
 import contextlib
 import dataclasses
 import math
+import time
 
 import numpy as np
 import pytest
@@ -165,7 +166,43 @@ def test_numerical_gradient(learner, seed, case):
             got = checks.array(raw, "grad", xf.shape)
             checks.close(got, expected, "grad", tol=allowed, code="derivatives.central_gradient", eps=h)
         except Wrong as wrong:
-            raise wrong.naming(dtype_mistake(wrong, x) or checks.near_miss(raw, expected, near_misses, allowed))
+            wrong.naming(dtype_mistake(wrong, x) or checks.near_miss(raw, expected, near_misses, allowed))
+            if wrong.feedback.code == "derivatives.central_gradient":  # an answer of the right shape came back
+                wrong.adding(**step_sweep(learner, ref, f, p, xf))
+            raise wrong
+
+
+SWEEP_STEPS = 10.0 ** -np.arange(1.0, 11.0)  # 1e-1 … 1e-10: truncation error on the left, rounding on the right
+SWEEP_BUDGET = 1.0  # seconds of the learner's calls a sweep may take; past it, no sweep
+
+
+def smooth_gradient(p, x) -> np.ndarray:
+    """∇f(x) of the smooth f exactly: the central difference's limit h → 0."""
+    return (p["A"] @ (x - p["m"]).ravel()).reshape(x.shape) + p["c"] * np.cos(x) + 3 * p["d"] * x**2
+
+
+def step_sweep(learner, ref, f, p, x) -> dict:
+    """The gradient check's error against the step size, for the picture (grader.pictures.steps):
+    max|g_h − ∇f| / max|∇f| of the learner's numerical_gradient(f, x, eps=h) and of right central
+    differences, for each h in SWEEP_STEPS. {} when a call fails or the sweep would take too long.
+
+    The sweep's calls judge nothing (``learner.aside``): the test has failed already, the call it
+    reports stays its own, and a timeout here is no strike against the function's other tests.
+    """
+    exact = smooth_gradient(p, x)
+    scale = max(float(np.max(np.abs(exact))), 1e-300)
+    start, errors = time.monotonic(), []
+    with learner.aside():
+        try:
+            for h in SWEEP_STEPS:
+                g = checks.array(learner.numerical_gradient(ref, x, eps=float(h)), "grad", x.shape, finite=False)
+                errors.append(float(np.max(np.abs(g - exact))) / scale)
+                if time.monotonic() - start > SWEEP_BUDGET:
+                    return {}
+        except (Wrong, SubmissionFault):
+            return {}
+    right = [float(np.max(np.abs(oracles.central_differences(f, x, h) - exact))) / scale for h in SWEEP_STEPS]
+    return dict(steps=SWEEP_STEPS, step_errors=np.array(errors), right_step_errors=np.array(right))
 
 
 # --- numerical_jacobian ------------------------------------------------------------------

@@ -169,6 +169,7 @@ def test_pca_explained_variance(learner, seed, case):
         mistake=mistake,
         k=k,
         n=n,
+        variances=s**2 / (n - 1),  # the whole spectrum, for the picture (grader.pictures.spectrum)
     )
 
 
