@@ -16,6 +16,7 @@ import click  # noqa: E402
 
 from grader import curriculum as curriculum_file  # noqa: E402
 from grader import isolation  # noqa: E402
+from grader import replay_cli  # noqa: E402
 from grader.progress import Progress  # noqa: E402
 from grader.reports import formats, text  # noqa: E402
 from grader.reports import json as json_report  # noqa: E402
@@ -50,12 +51,15 @@ def _new_seed() -> int:
     return secrets.randbelow(90000) + 10000
 
 
-def _grade(submission: Submission, topics, seed: int | None):
+def _grade(submission: Submission, topics, seed: int | None, cases=None):
     pool = WorkerPool(_curriculum().forbidden_union(), expected=len(topics))
     from grader import runner
 
     try:
-        return runner.grade(submission, topics, _curriculum(), _new_seed() if seed is None else seed, pool=pool)
+        seed = _new_seed() if seed is None else seed
+        return runner.grade(submission, topics, _curriculum(), seed, pool=pool, cases=cases)
+    except runner.UnknownCase:
+        raise
     except (runner.GraderError, RuntimeError) as exc:
         raise click.ClickException(str(exc)) from None
     finally:
@@ -130,11 +134,15 @@ def list_topics(submission):
 @submission_option
 @seed_option
 @isolation_option
-def check(topics, submission, seed):
+@click.option("--case", "cases", multiple=True, metavar="ID", help="Run only this case of TOPIC, in full (repeatable).")
+@click.option("--python", "as_python", is_flag=True, help="With --case: print the case as a Python script instead.")
+def check(topics, submission, seed, cases, as_python):
     """Check TOPICS (default: the first topic you have not passed) and explain what fails.
 
     Exits 0 when every checked topic passes, 1 otherwise.
     """
+    if cases or as_python:
+        return replay_cli.check_cases(_curriculum(), topics, _submission(submission), seed, cases, as_python, _grade)
     cu, sub, progress = _curriculum(), _submission(submission), Progress(submission)
     if topics:
         report = _grade(sub, cu.select(topics), seed)

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import hashlib
+import importlib
+import inspect
 import os
 
 import pytest
@@ -72,7 +75,7 @@ class Learner:
     def call(self, name: str, /, *args, **kwargs):
         spec = self._topic.functions[name]
         answer = self._ask("call", name, args, kwargs, spec.forbidden, spec.timeout, name)
-        self._remember(Call(name, spec.name_args(args) | kwargs), answer)
+        self._remember(_call(name, spec.name_args(args), kwargs), answer)
         return self._value(name, answer)
 
     def raises(self, name: str, /, *args, **kwargs) -> str | None:
@@ -84,7 +87,7 @@ class Learner:
         """
         spec = self._topic.functions[name]
         answer = self._ask("call", name, args, kwargs, spec.forbidden, spec.timeout, name)
-        self._remember(Call(name, spec.name_args(args) | kwargs), answer)
+        self._remember(_call(name, spec.name_args(args), kwargs), answer)
         if not answer.ok and answer.kind == "exception":
             self.answers.append("raised:" + answer.exception)
             return answer.exception
@@ -95,7 +98,7 @@ class Learner:
         """Run ``grader.worker.scenarios.<name>`` in the worker on the learner's module."""
         spec = self._topic.functions[self._test_function]
         answer = self._ask("scenario", name, args, kwargs, spec.forbidden, spec.timeout, spec.name)
-        self._remember(Call(f"scenario:{name}", dict(kwargs)), answer)
+        self._remember(_call(f"scenario:{name}", scenario_args(name, args), kwargs), answer)
         return self._value(spec.name, answer)
 
     def _remember(self, call: Call, answer: Answer) -> None:
@@ -163,6 +166,28 @@ class Learner:
             params["detail"] = answer.message
             kind = kind if kind in ("wrong_type", "protocol", "grader_error") else "grader_error"
         return Feedback(f"fault.{kind}", params)
+
+
+def _call(function: str, positional: dict, kwargs: dict) -> Call:
+    return Call(function, positional | kwargs, len(positional))
+
+
+@functools.cache
+def _scenario_params(name: str) -> tuple[str, ...]:
+    """The parameter names of scenario ``topic.attr`` after its learner module (grader code, safe to import)."""
+    module, _, attr = name.partition(".")
+    try:
+        func = getattr(importlib.import_module(f"grader.worker.scenarios.{module}"), attr)
+        params = inspect.signature(func).parameters.values()
+        return tuple(p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))[1:]
+    except (ImportError, AttributeError, TypeError, ValueError):
+        return ()
+
+
+def scenario_args(name: str, args) -> dict:
+    """A scenario's positional arguments by parameter name (``args[i]`` past the ones it names)."""
+    params = _scenario_params(name)
+    return {params[i] if i < len(params) else f"args[{i}]": a for i, a in enumerate(args)}
 
 
 def frames(answer: Answer) -> list[Frame]:

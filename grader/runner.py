@@ -12,6 +12,7 @@ import contextlib
 import io
 import os
 import time
+from collections.abc import Collection
 
 import pytest
 
@@ -26,6 +27,14 @@ from grader.submission import Submission
 
 class GraderError(RuntimeError):
     """The run itself failed (not the submission): exit non-zero, show why."""
+
+
+class UnknownCase(GraderError):
+    """``cases`` named a test the suites do not have; ``known`` are the ids they do."""
+
+    def __init__(self, unknown: list[str], known: list[str]):
+        super().__init__(f"no case {', '.join(unknown)}")
+        self.unknown, self.known = unknown, known
 
 
 @contextlib.contextmanager
@@ -97,8 +106,10 @@ def grade(
     *,
     maxfail: int | None = None,
     pool: WorkerPool | None = None,
+    cases: Collection[str] | None = None,
 ) -> Report:
-    """Grade ``topics`` of ``submission``; ``maxfail=1`` stops at the first lost point."""
+    """Grade ``topics`` of ``submission``; ``maxfail=1`` stops at the first lost point;
+    ``cases``: run only the tests with these report ids (``svd_2x2[rank-1]``), else UnknownCase."""
     missing = [t.id for t in topics if not t.suite_file.exists()]
     if missing:
         raise GraderError(f"no hidden suite for {', '.join(missing)} in {SUITES_DIR}")
@@ -106,7 +117,7 @@ def grade(
     pool = pool or WorkerPool(curriculum.forbidden_union(), expected=len(topics))
     before = integrity.snapshot(submission)
     sandbox = Sandbox(submission.files, pool)
-    plugin = GraderPlugin(curriculum, RunState(sandbox, submission.display()), seed)
+    plugin = GraderPlugin(curriculum, RunState(sandbox, submission.display()), seed, cases)
     out = io.StringIO()
     start = time.monotonic()
     try:
@@ -116,6 +127,8 @@ def grade(
         sandbox.close()
         if own_pool:
             pool.close()
+    if plugin.unknown:
+        raise UnknownCase(plugin.unknown, plugin.known)
     tampered = integrity.changes(before, integrity.snapshot(submission))
     failed = code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not plugin.collected
     if failed and not tampered:
