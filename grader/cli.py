@@ -15,8 +15,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import click  # noqa: E402
 
 from grader import curriculum as curriculum_file  # noqa: E402
-from grader import isolation  # noqa: E402
-from grader import replay_cli  # noqa: E402
+from grader import isolation, replay_cli  # noqa: E402
 from grader.progress import Progress  # noqa: E402
 from grader.reports import formats, text  # noqa: E402
 from grader.reports import json as json_report  # noqa: E402

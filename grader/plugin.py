@@ -100,6 +100,7 @@ def outcome(item, excinfo) -> TestOutcome:
     )
     if excinfo is None:
         return TestOutcome(status="passed", **base)
+    base["last"] = last.call if last is not None else None
     exc = excinfo.value
     if isinstance(exc, SubmissionFault):
         context = last.call if last is not None and exc.kind not in NO_CONTEXT else None

@@ -2,7 +2,7 @@
 
 ``command`` is the line every failure ends with (``grader check svd_basics
 --seed 1234 --case "svd_2x2[rank-1]"``). ``snippet`` turns the failing
-``Call`` of a test (the values themselves, as the suite sent them) into a
+``Call`` of a test (its last, the values themselves, as the suite sent them) into a
 self-contained script: the import of the learner's function, each argument
 as a Python literal that rebuilds it exactly (dtype, shape, every bit of
 every float, nan/inf/-0.0 included), the call, and as comments what the
@@ -18,12 +18,12 @@ import inspect
 import math
 import re
 import shlex
+import textwrap
 from pathlib import Path
 
 import numpy as np
 
 from grader import fmt
-from grader.curriculum import Topic
 from grader.feedback import Call, catalog
 from grader.feedback.render import fill, language, render
 from grader.scoring import TestResult
@@ -150,9 +150,9 @@ def _scenario_steps(name: str) -> tuple[str, str]:
 
 
 def snippet(test: TestResult, topic_id: str, module: Path, seed: int, lang: str | None = None) -> str | None:
-    """A script that repeats the call ``test`` failed on, against the learner's ``module``;
-    None when the failure came with no call (e.g. the module does not import)."""
-    call: Call | None = test.call
+    """A script that repeats the last call ``test`` made before it failed, against the learner's ``module``;
+    None when it made none (e.g. the module does not import)."""
+    call: Call | None = test.last
     if call is None:
         return None
     lang = language(lang)
@@ -170,7 +170,7 @@ def snippet(test: TestResult, topic_id: str, module: Path, seed: int, lang: str 
         scenario_module, _, attr = call.scenario.partition(".")
         alias = refs.setdefault(scenario_module, f"grader_{scenario_module}")
         where, source = _scenario_steps(call.scenario)
-        steps = ["", *_comment(say("scenario", lang, file=where)), *(f"#     {line}".rstrip() for line in source.splitlines())]
+        steps = ["", *_comment(say("scenario", lang, file=where)), *_comment(textwrap.indent(source, "    "))]
         target = f"{alias}.{attr}"
         names.insert(0, "LEARNER_MODULE")
     else:

@@ -39,6 +39,7 @@ class TestOutcome:
     output: str = ""
     answers: tuple[str, ...] = ()  # digests of the answers the test received
     gated: bool = False
+    last: Call | None = None  # the last call the test made, shown or not (grader.replay repeats it)
 
 
 @dataclasses.dataclass
@@ -53,6 +54,7 @@ class TestResult:
     call: Call | None = None
     frames: tuple[Frame, ...] = ()
     output: str = ""
+    last: Call | None = None  # the last call the test made, whether or not its message shows it
 
     @property
     def code(self) -> str | None:
@@ -159,7 +161,9 @@ def score_topic(topic: Topic, outcomes: list[TestOutcome]) -> TopicResult:
                 else None
             )
             feedback, points = withheld, (0.0 if withheld else share)
-        result = TestResult(test_id(o.nodeid), o.function, o.status, points, share, feedback, o.call, o.frames, o.output)
+        result = TestResult(
+            test_id(o.nodeid), o.function, o.status, points, share, feedback, o.call, o.frames, o.output, o.last
+        )
         tests.append(result)
         if o.kind in TOPIC_ERROR_KINDS and error is None:
             error = result

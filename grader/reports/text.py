@@ -79,7 +79,7 @@ def case_report(report: Report) -> str:
                 lines.append("      " + replay.say("passes", seed=report.seed))
                 continue
             with fmt.in_full():
-                message = test.message() + _replay_line(report, t.id, test, python=test.call is not None)
+                message = test.message() + _replay_line(report, t.id, test, python=test.last is not None)
             lines.append(f"  {MARK.get(test.status, '✗')} {t.id} › {test.id}  [{test.status}]")
             lines.append(_indent(message, "      "))
     return "\n".join(lines + isolation_lines(report))
