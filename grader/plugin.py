@@ -97,10 +97,10 @@ def outcome(item, excinfo) -> TestOutcome:
         function=function_of(item),
         gated=item.get_closest_marker("gated") is not None,
         answers=tuple(learner.answers) if learner else (),
+        last=last.call if last is not None else None,
     )
     if excinfo is None:
         return TestOutcome(status="passed", **base)
-    base["last"] = last.call if last is not None else None
     exc = excinfo.value
     if isinstance(exc, SubmissionFault):
         context = last.call if last is not None and exc.kind not in NO_CONTEXT else None
