@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import functools
 import hashlib
-import importlib
-import inspect
 import os
 
 import pytest
@@ -25,6 +22,7 @@ from grader.curriculum import Topic
 from grader.feedback import Call, Feedback, Frame
 from grader.outcomes import SubmissionFault, Wrong
 from grader.sandbox import OUTPUT_LIMIT, Answer, Sandbox, WorkerStartError
+from grader.worker import scenarios
 
 TIMEOUT_STRIKES = 2
 
@@ -98,7 +96,7 @@ class Learner:
         """Run ``grader.worker.scenarios.<name>`` in the worker on the learner's module."""
         spec = self._topic.functions[self._test_function]
         answer = self._ask("scenario", name, args, kwargs, spec.forbidden, spec.timeout, spec.name)
-        self._remember(_call(f"scenario:{name}", scenario_args(name, args), kwargs), answer)
+        self._remember(_call(f"scenario:{name}", scenarios.named(name, args), kwargs), answer)
         return self._value(spec.name, answer)
 
     def _remember(self, call: Call, answer: Answer) -> None:
@@ -170,24 +168,6 @@ class Learner:
 
 def _call(function: str, positional: dict, kwargs: dict) -> Call:
     return Call(function, positional | kwargs, len(positional))
-
-
-@functools.cache
-def _scenario_params(name: str) -> tuple[str, ...]:
-    """The parameter names of scenario ``topic.attr`` after its learner module (grader code, safe to import)."""
-    module, _, attr = name.partition(".")
-    try:
-        func = getattr(importlib.import_module(f"grader.worker.scenarios.{module}"), attr)
-        params = inspect.signature(func).parameters.values()
-        return tuple(p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))[1:]
-    except (ImportError, AttributeError, TypeError, ValueError):
-        return ()
-
-
-def scenario_args(name: str, args) -> dict:
-    """A scenario's positional arguments by parameter name (``args[i]`` past the ones it names)."""
-    params = _scenario_params(name)
-    return {params[i] if i < len(params) else f"args[{i}]": a for i, a in enumerate(args)}
 
 
 def frames(answer: Answer) -> list[Frame]:

@@ -28,9 +28,11 @@ from grader.feedback import Call, catalog
 from grader.feedback.render import fill, language, render
 from grader.scoring import TestResult
 from grader.wire import FnRef
+from grader.worker import scenarios
 
 DEFAULT_SUBMISSION = "exercises"  # the --submission default: not repeated in a command
 SCENARIOS = "grader.worker.scenarios"
+WIDTH = 100  # a list longer than this is written one item a line
 _PLAIN_ARG = re.compile(r"[\w./:=@+,-]+")  # needs no quoting in any shell
 _DOUBLE_QUOTE_SAFE = re.compile(r'[^"$`\\!%]*')  # means the same in double quotes in bash, zsh, PowerShell and cmd
 
@@ -99,6 +101,15 @@ def _array(a: np.ndarray, indent: int) -> str:
     return f"np.array({_nested(a.tolist(), indent)}, dtype={dtype})"
 
 
+def _sequence(brackets: str, items: list[str], indent: int, trail: bool = False) -> str:
+    """On one line when short, else one item a line."""
+    flat = brackets[0] + ", ".join(items) + ("," if trail else "") + brackets[1]
+    if len(flat) + indent <= WIDTH and "\n" not in flat:
+        return flat
+    pad = " " * (indent + 4)
+    return brackets[0] + "\n" + "".join(f"{pad}{item},\n" for item in items) + " " * indent + brackets[1]
+
+
 def literal(value, indent: int = 0, refs: dict[str, str] | None = None) -> str:
     """Python source that rebuilds ``value`` as the learner's function receives it (numpy scalars arrive
     as Python numbers, as over the wire). A FnRef becomes a call of its grader-owned factory,
@@ -116,17 +127,19 @@ def literal(value, indent: int = 0, refs: dict[str, str] | None = None) -> str:
     if isinstance(value, np.ndarray):
         return _array(value, indent)
     if isinstance(value, (list, tuple)):
-        items = [literal(v, indent, refs) for v in value]
-        if isinstance(value, list):
-            return "[" + ", ".join(items) + "]"
-        return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+        items = [literal(v, indent + 4, refs) for v in value]
+        brackets = "[]" if isinstance(value, list) else "()"
+        return _sequence(brackets, items, indent, trail=isinstance(value, tuple) and len(items) == 1)
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k!r}: {literal(v, indent, refs)}" for k, v in value.items()) + "}"
+        items = [f"{k!r}: {literal(v, indent + 4, refs)}" for k, v in value.items()]
+        return _sequence("{}", items, indent)
     if isinstance(value, FnRef):
         module, _, attr = value.name.partition(".")
         alias = (refs if refs is not None else {}).setdefault(module, f"grader_{module}")
-        args = "".join(", " + literal(a, indent, refs) for a in value.args)
-        return f"{alias}.{attr}(LEARNER_MODULE{args})"
+        args = scenarios.named(value.name, value.args)
+        keywords = not any(k.startswith("args[") for k in args)
+        items = [(f"{k}=" if keywords else "") + literal(v, indent + 4, refs) for k, v in args.items()]
+        return f"{alias}.{attr}" + _sequence("()", ["LEARNER_MODULE", *items], indent)
     raise TypeError(f"no literal for {type(value).__name__}")
 
 
@@ -160,8 +173,8 @@ def snippet(test: TestResult, topic_id: str, module: Path, seed: int, lang: str 
     assignments, names = [], []
     for i, (name, value) in enumerate(call.args.items()):
         variable = _variable(name)
-        prefix = f"{variable} = "
-        assignments.append(prefix + literal(value, 0, refs))
+        label = f"  # {value.label}" if isinstance(value, FnRef) and value.label else ""
+        assignments.append(f"{variable} = {literal(value, 0, refs)}{label}")
         names.append(variable if i < call.positional else f"{name}={variable}")
     header = _comment(say("head", lang, topic=topic_id, case=test.id, seed=seed))
     imports = ["import sys", "", "import numpy as np", "", f"sys.path.insert(0, {str(module.resolve().parent)!r})"]

@@ -127,6 +127,19 @@ def test_a_scenario_replays_through_its_steps(make_submission, tmp_path):
     assert f"{runs[1][0]:.5g}, {runs[1][1]:.5g}" in alone.stdout  # the second backward() the grader saw
 
 
+def test_a_grader_owned_function_argument_is_rebuilt_from_its_factory(make_submission, curriculum, pool, tmp_path):
+    """numerical_gradient(f, x): f is the grader's f(x) = ½(x − m)ᵀA(x − m) + …, rebuilt from its exact A, m, c, d."""
+    mine = make_submission({"derivatives": mutant_source("derivatives", "forward_differences")})
+    case = "numerical_gradient[vector]"
+    done = shell(f"grader check derivatives --seed 7 -s {mine} --case '{case}' --python", tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "f = grader_derivatives.smooth(\n    LEARNER_MODULE,\n    A=np.array([" in done.stdout
+    report = runner.grade(submission(mine, curriculum), curriculum.select(["derivatives"]), curriculum, 7, pool=pool)
+    seen = next(t for t in report.topics[0].tests if t.id == case)
+    _, learners = run_script(done.stdout, tmp_path, dump=True)
+    assert np.array_equal(learners, seen.feedback.params["got"])
+
+
 def test_an_unknown_case_exits_2_and_names_the_close_ones(no_transpose, tmp_path):
     done = shell(f"grader check pseudoinverse -s {no_transpose} --seed 1 --case 'pinv[squar]'", tmp_path)
     assert done.returncode == 2
@@ -152,7 +165,8 @@ def test_json_and_grade_report_carry_the_replay_command(no_transpose, curriculum
     )
     tests = json_report.to_dict(report)["topics"][0]["tests"]
     failed = [t for t in tests if t["status"] == "failed"]
-    assert failed and all(t["replay"] == replay.command("pseudoinverse", SEED, t["id"], str(no_transpose)) for t in failed)
+    commands = [replay.command("pseudoinverse", SEED, t["id"], str(no_transpose)) for t in failed]
+    assert failed and [t["replay"] for t in failed] == commands
     assert all(t["replay"] is None for t in tests if t["status"] == "passed")
     assert replay.say("again", command=failed[0]["replay"]) in text.grade_report(report, {})
     json.dumps(tests)
