@@ -37,8 +37,8 @@ class GraderPlugin:
         self.cases = frozenset(cases) if cases else None  # run only the tests with these report ids
         self.outcomes: list[TestOutcome] = []
         self.collected = False
-        self.known: list[str] = []  # with cases: every report id collected, and those asked for but not found
-        self.unknown: list[str] = []
+        self.known: list[str] = []  # with cases: the report id of every test collected ...
+        self.unknown: list[str] = []  # ... and the cases asked for that none of them has
 
     def pytest_configure(self, config):
         config.addinivalue_line("markers", "function(name): the curriculum function a test grades")
