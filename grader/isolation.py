@@ -218,10 +218,10 @@ def sandbox_command(command: list[str], uid: int | None) -> list[str]:
     return [*outer, "--", *drop, *inner, "--", *command]
 
 
-def worker_argv(req: int, resp: int) -> list[str]:
-    """The worker's interpreter inside the sandbox: isolated, no site, sys.path = the stdlib and LIB."""
-    boot = f"import sys; sys.path.insert(0, {LIB!r}); from grader.worker.serve import main; main(sys.argv[1:])"
-    return [layout().python, "-I", "-S", "-B", "-c", boot, "--req", str(req), "--resp", str(resp)]
+def worker_argv(ctl: int) -> list[str]:
+    """The worker's fork server inside the sandbox: isolated, no site, sys.path = the stdlib and LIB."""
+    boot = f"import sys; sys.path.insert(0, {LIB!r}); from grader.worker.zygote import main; main(sys.argv[1:])"
+    return [layout().python, "-I", "-S", "-B", "-c", boot, "--ctl", str(ctl)]
 
 
 class UidLease:

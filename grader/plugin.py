@@ -10,14 +10,14 @@ and structural tests, which count only once the function's ordinary cases pass.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 import pytest
 
 from grader.curriculum import Curriculum
 from grader.feedback import Feedback
-from grader.learner import NO_CONTEXT, Learner, RunState
+from grader.learner import NO_CONTEXT, Learner
 from grader.outcomes import SubmissionFault, Wrong
 from grader.scoring import TestOutcome, test_id
 
@@ -32,10 +32,13 @@ def function_of(item) -> str | None:
 
 
 class GraderPlugin:
-    def __init__(self, curriculum: Curriculum, state: RunState, seed: int, cases: Collection[str] | None = None):
-        self.curriculum, self.state, self.run_seed = curriculum, state, seed
+    """``runs`` yields the gradings of the session (``grader.runner.Run``: sandbox, state, seed, outcomes)."""
+
+    def __init__(self, curriculum: Curriculum, maxfail: int | None = None, cases: Collection[str] | None = None):
+        self.curriculum, self.maxfail = curriculum, maxfail
         self.cases = frozenset(cases) if cases else None  # run only the tests with these report ids
-        self.outcomes: list[TestOutcome] = []
+        self.runs: Iterator = iter(())
+        self.run = None
         self.collected = False
         self.known: list[str] = []  # with cases: the report id of every test collected ...
         self.unknown: list[str] = []  # ... and the cases asked for that none of them has
@@ -69,21 +72,55 @@ class GraderPlugin:
     @pytest.fixture
     def learner(self, request):
         topic = self.curriculum.topic(topic_of(request.node))
-        return Learner(topic, self.state, function_of(request.node))
+        return Learner(topic, self.run.state, function_of(request.node))
 
     @pytest.fixture
     def seed(self):
-        return self.run_seed
+        return self.run.seed
 
-    def pytest_runtest_teardown(self, item, nextitem):
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session):
+        """Every collected test, once per grading, without pytest's per-phase reports and logging.
+
+        A test is its fixtures' set-up, its call and its tear-down (pytest's
+        own ``SetupState``); how it ended goes straight into an outcome. One
+        collection serves all the session's gradings.
+        """
+        if session.testsfailed:  # collection errors
+            raise session.Interrupted(f"{session.testsfailed} error(s) during collection")
+        items = session.items
+        for run in self.runs:
+            self.run, failures = run, 0
+            for index, item in enumerate(items):
+                nextitem = items[index + 1] if index + 1 < len(items) else None
+                failures += self._run_test(item)
+                if self.maxfail is not None and failures >= self.maxfail:
+                    nextitem = None
+                self._tear_down(item, nextitem)
+                if nextitem is None:
+                    break
+        return True
+
+    def _run_test(self, item) -> bool:
+        """Set up and run one test, record its outcome; True when it did not pass."""
+        excinfo = None
+        if not item._request:  # as pytest's runtestprotocol: a fresh fixture request for every run of a test
+            item._initrequest()
+        try:
+            item.session._setupstate.setup(item)
+            item.runtest()
+        except (KeyboardInterrupt, SystemExit, pytest.exit.Exception):  # Exit: the run itself failed
+            raise
+        except BaseException:
+            excinfo = pytest.ExceptionInfo.from_current()
+        self.run.outcomes.append(outcome(item, excinfo))
+        return excinfo is not None
+
+    def _tear_down(self, item, nextitem) -> None:
+        item.session._setupstate.teardown_exact(nextitem)
+        item._request, item.funcargs = False, None  # no fixture value outlives its run
         if nextitem is None or topic_of(nextitem) != topic_of(item):
-            self.state.sandbox.release(topic_of(item))
-
-    @pytest.hookimpl(hookwrapper=True)
-    def pytest_runtest_makereport(self, item, call):
-        yield
-        if call.when == "call" or (call.when == "setup" and call.excinfo is not None):
-            self.outcomes.append(outcome(item, call.excinfo))
+            self.run.sandbox.release(topic_of(item))
 
 
 def outcome(item, excinfo) -> TestOutcome:

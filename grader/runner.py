@@ -9,8 +9,10 @@ a submission folder or the environment can change how the suites run.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import os
+import pickle
 import time
 from collections.abc import Collection
 
@@ -21,7 +23,7 @@ from grader.curriculum import SUITES_DIR, Curriculum, Topic
 from grader.learner import RunState
 from grader.plugin import GraderPlugin
 from grader.sandbox import Sandbox, WorkerPool
-from grader.scoring import Report, score_run
+from grader.scoring import Report, TestOutcome, score_run
 from grader.submission import Submission
 
 
@@ -72,7 +74,7 @@ QUIET_PLUGINS = (
 )
 
 
-def pytest_args(topics: list[Topic], maxfail: int | None) -> list[str]:
+def pytest_args(topics: list[Topic]) -> list[str]:
     args = [str(t.suite_file) for t in topics]
     args += [
         "-c",
@@ -93,9 +95,20 @@ def pytest_args(topics: list[Topic], maxfail: int | None) -> list[str]:
     ]
     for name in QUIET_PLUGINS:
         args += ["-p", f"no:{name}"]
-    if maxfail:
-        args.append(f"--maxfail={maxfail}")
     return args
+
+
+@dataclasses.dataclass
+class Run:
+    """One submission graded inside a shared pytest session: its sandbox, its outcomes, its integrity."""
+
+    submission: Submission
+    seed: int
+    sandbox: Sandbox
+    state: RunState
+    before: dict[str, str]
+    outcomes: list[TestOutcome] = dataclasses.field(default_factory=list)
+    duration: float = 0.0
 
 
 def grade(
@@ -106,36 +119,129 @@ def grade(
     *,
     maxfail: int | None = None,
     pool: WorkerPool | None = None,
+    jobs: int = 1,
     cases: Collection[str] | None = None,
 ) -> Report:
     """Grade ``topics`` of ``submission``; ``maxfail=1`` stops at the first lost point;
-    ``cases``: run only the tests with these report ids (``svd_2x2[rank-1]``), else UnknownCase."""
+    ``cases``: run only the tests with these report ids (``svd_2x2[rank-1]``), else UnknownCase.
+
+    ``jobs`` > 1 grades the topics in that many processes at once (forked from
+    this one, each with its own fork server), for a machine with idle cores.
+    """
+    if jobs > 1 and len(topics) > 1 and maxfail is None and cases is None:
+        return _grade_in_parallel(submission, topics, curriculum, seed, pool, jobs)
+    return grade_many([(submission, seed)], topics, curriculum, maxfail=maxfail, pool=pool, cases=cases)[0]
+
+
+def _shares(topics: list[Topic], jobs: int) -> list[list[Topic]]:
+    """Topics split into ``jobs`` shares of about equal cost (the suite's size stands for its cost)."""
+    shares: list[list[Topic]] = [[] for _ in range(min(jobs, len(topics)))]
+    loads = [0] * len(shares)
+    for topic in sorted(topics, key=lambda t: t.suite_file.stat().st_size, reverse=True):
+        lightest = loads.index(min(loads))
+        shares[lightest].append(topic)
+        loads[lightest] += topic.suite_file.stat().st_size
+    return shares
+
+
+def _grade_in_parallel(submission, topics, curriculum, seed, pool, jobs) -> Report:
+    mine, *others = _shares(topics, jobs)
+    children = []
+    for share in others:
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # a judge of its own: pytest is imported already; a fork server of its own
+            os.close(r)
+            try:
+                result: object = grade(submission, share, curriculum, seed)
+            except BaseException as exc:  # noqa: BLE001  (reported by the parent)
+                result = GraderError(f"{type(exc).__name__}: {exc}")
+            with os.fdopen(w, "wb") as f:
+                pickle.dump(result, f)
+            os._exit(0)
+        os.close(w)
+        children.append((pid, r))
+    start = time.monotonic()
+    try:
+        parts = [grade(submission, mine, curriculum, seed, pool=pool)]
+    finally:
+        for pid, r in children:
+            with os.fdopen(r, "rb") as f:
+                try:
+                    parts.append(pickle.load(f))
+                except (EOFError, pickle.UnpicklingError):
+                    parts.append(GraderError("a parallel judge died without a report"))
+            os.waitpid(pid, 0)
+    for part in parts:
+        if isinstance(part, BaseException):
+            raise part
+    by_id = {t.id: t for part in parts for t in part.topics}
+    report = dataclasses.replace(parts[0], topics=[by_id[t.id] for t in topics], duration=time.monotonic() - start)
+    report.tampered = "; ".join(p.tampered for p in parts if p.tampered)
+    return report
+
+
+def grade_many(
+    gradings: list[tuple[Submission, int]],
+    topics: list[Topic],
+    curriculum: Curriculum,
+    *,
+    maxfail: int | None = None,
+    pool: WorkerPool | None = None,
+    cases: Collection[str] | None = None,
+) -> list[Report]:
+    """Grade each (submission, seed) on ``topics``, one after the other, in one pytest session.
+
+    The suites are collected once; each grading then runs every test with
+    its own sandbox (the pool's fork server is reset between gradings),
+    answers and integrity check, so the reports are those of separate runs.
+    """
     missing = [t.id for t in topics if not t.suite_file.exists()]
     if missing:
         raise GraderError(f"no hidden suite for {', '.join(missing)} in {SUITES_DIR}")
     own_pool = pool is None
-    pool = pool or WorkerPool(curriculum.forbidden_union(), expected=len(topics))
-    before = integrity.snapshot(submission)
-    sandbox = Sandbox(submission.files, pool)
-    plugin = GraderPlugin(curriculum, RunState(sandbox, submission.display()), seed, cases)
+    pool = pool or WorkerPool(curriculum.forbidden_union())
+    plugin = GraderPlugin(curriculum, maxfail, cases)
+
+    def runs():
+        for submission, seed in gradings:
+            before = integrity.snapshot(submission)
+            sandbox = Sandbox(submission.files, pool)
+            run = Run(submission, seed, sandbox, RunState(sandbox, submission.display()), before)
+            start = time.monotonic()
+            try:
+                yield run
+            finally:
+                sandbox.close()
+                run.duration = time.monotonic() - start
+            done.append(run)
+
+    done: list[Run] = []
+    plugin.runs = runs()
     out = io.StringIO()
-    start = time.monotonic()
     try:
         with _clean_pytest_env(), contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-            code = pytest.main(pytest_args(topics, maxfail), plugins=[plugin])
+            code = pytest.main(pytest_args(topics), plugins=[plugin])
     finally:
-        sandbox.close()
+        plugin.runs.close()
         if own_pool:
             pool.close()
     if plugin.unknown:
         raise UnknownCase(plugin.unknown, plugin.known)
-    tampered = integrity.changes(before, integrity.snapshot(submission))
-    failed = code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) or not plugin.collected
-    if failed and not tampered:
+    ran = code in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) and plugin.collected
+    reports = []
+    for run in done:
+        tampered = integrity.changes(run.before, integrity.snapshot(run.submission))
+        if not ran and not tampered:
+            raise GraderError(
+                f"the hidden suites could not run (pytest exit code {int(code)}):\n{out.getvalue()[-3000:]}"
+            )
+        report = score_run(run.outcomes if ran else None, topics, run.submission.label, run.seed, run.duration)
+        report.isolation, report.grader_version = pool.tier.to_dict(), __version__
+        report.suite_hash = integrity.suite_hash(run.before)
+        if tampered:
+            integrity.mark_tampered(report, tampered)
+        reports.append(report)
+    if len(reports) != len(gradings):
         raise GraderError(f"the hidden suites could not run (pytest exit code {int(code)}):\n{out.getvalue()[-3000:]}")
-    report = score_run(None if failed else plugin.outcomes, topics, submission.label, seed, time.monotonic() - start)
-    report.isolation, report.grader_version = pool.tier.to_dict(), __version__
-    report.suite_hash = integrity.suite_hash(before)
-    if tampered:
-        integrity.mark_tampered(report, tampered)
-    return report
+    return reports

@@ -1,28 +1,33 @@
 """The trusted side of the boundary: start workers, talk to them, kill them.
 
-A ``WorkerProcess`` is one worker interpreter in its own process group, in
-the isolation tier of ``grader.isolation``: a bubblewrap sandbox with a
-scratch tmpfs as cwd, or a plain process in an empty temporary directory.
-``request`` sends one frame and waits for the answer while reading (and
-capping) whatever the learner's code prints; a deadline is enforced here, in
-the parent, by killing the group, so no ``except BaseException`` in a
-submission can swallow it. A dead, silent, chatty or garbled worker becomes
-an ``Answer`` with ``ok=False``: a missing answer is never a pass.
+A ``Zygote`` is the worker's fork server: one interpreter, in the isolation
+tier of ``grader.isolation`` (a bubblewrap sandbox with a scratch tmpfs as
+cwd, or a plain process in an empty temporary directory), with numpy
+imported and the guards installed. A ``Worker`` is one child forked from it,
+in its own process group, serving one learner module. ``request`` sends one
+frame and waits for the answer while reading (and capping) whatever the
+learner's code prints; a deadline is enforced here, in the parent, by killing
+the child's group, so no ``except BaseException`` in a submission can swallow
+it. A dead, silent, chatty or garbled worker becomes an ``Answer`` with
+``ok=False``: a missing answer is never a pass.
 
-A ``WorkerPool`` keeps one warm spare (numpy imported, guards installed) so a
-topic or a restart after a crash does not wait for interpreter start-up.
-A ``Sandbox`` is one grading run: one worker per topic module; the load
-request carries copies of the submission's topic files only, which the worker
-writes into its cwd.
+A ``WorkerPool`` keeps one fork server warm, so a topic or a restart after a
+crash costs a fork, not an interpreter start-up. A ``Sandbox`` is one
+grading run: one worker per topic module; the load request carries copies of
+the submission's topic files only, which the worker writes into its own
+folder; closing it resets the fork server (kills what the run left running,
+empties the scratch folder) before the next submission.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import select
 import shutil
 import signal
+import socket
 import struct
 import subprocess
 import sys
@@ -38,6 +43,11 @@ OUTPUT_KEEP = 4000  # characters of learner output kept for feedback
 OUTPUT_LIMIT = 1 << 20  # bytes of learner output per call before the worker is killed
 STARTUP_TIMEOUT = 60.0  # interpreter + numpy start-up, generous for a loaded CI machine
 IMPORT_TIMEOUT = 10.0  # importing a learner module
+SPAWN_TIMEOUT = 10.0  # a fork of the warm fork server, on a loaded machine
+REAP_TIMEOUT = 5.0
+RESET_TIMEOUT = 10.0
+WALL_FACTOR = 3.0  # a call's wall-clock backstop, in multiples of its CPU-time budget
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 DEAD_KINDS = {"timeout", "crashed", "exited", "output_limit", "protocol"}
 
 
@@ -77,22 +87,27 @@ def _signal_name(number: int) -> str:
         return f"signal {number}"
 
 
-class WorkerProcess:
+class Zygote:
+    """The fork server (``grader.worker.zygote``): one prepared worker interpreter in the tier's sandbox.
+
+    ``spawn`` hands it fresh channels and gets a forked child: a ``Worker``.
+    Requests go over a unix datagram socket; any failure to answer in time
+    kills it (and with it, by PR_SET_PDEATHSIG, all its children).
+    """
+
     def __init__(self, init: dict, tier: isolation.Tier):
         self.tier = tier
-        req_r, self._req_w = os.pipe()
-        self._resp_r, resp_w = os.pipe()
+        self._ctl, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self._lease = isolation.UidLease() if tier.sandboxed and os.geteuid() == 0 else None
+        ctl = theirs.fileno()
         if tier.sandboxed:
             self.dir = None
             home = isolation.WORK
-            argv = isolation.sandbox_command(
-                isolation.worker_argv(req_r, resp_w), self._lease.uid if self._lease else None
-            )
+            argv = isolation.sandbox_command(isolation.worker_argv(ctl), self._lease.uid if self._lease else None)
         else:
             self.dir = Path(tempfile.mkdtemp(prefix="grader-worker-"))
             home = str(self.dir)
-            argv = [sys.executable, "-I", "-B", "-m", "grader.worker", "--req", str(req_r), "--resp", str(resp_w)]
+            argv = [sys.executable, "-I", "-B", "-m", "grader.worker", "--ctl", str(ctl)]
         env = {
             "PATH": "/usr/bin:/bin",
             "HOME": home,
@@ -102,32 +117,146 @@ class WorkerProcess:
             "OMP_NUM_THREADS": "1",
             "MKL_NUM_THREADS": "1",
         }
+        self._errors = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
             argv,
-            pass_fds=(req_r, resp_w),
+            pass_fds=(ctl,),
             cwd=self.dir or "/",
             env=env,
             stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stdout=self._errors,
+            stderr=self._errors,
             start_new_session=True,
         )
-        os.close(req_r)
-        os.close(resp_w)
+        theirs.close()
         self._ready = False
-        self._pending_output = b""
-        wire.write_all(self._req_w, wire.encode({**init, "nproc": isolation.NPROC if tier.sandboxed else 0}))
+        self._ctl.send(json.dumps({**init, "nproc": isolation.NPROC if tier.sandboxed else 0}).encode())
+
+    def _ask(self, request: dict, timeout: float, fds=()) -> dict:
+        try:
+            if fds:
+                socket.send_fds(self._ctl, [json.dumps(request).encode()], list(fds))
+            else:
+                self._ctl.send(json.dumps(request).encode())
+            if not select.select([self._ctl], [], [], timeout)[0]:
+                raise OSError(f"no answer within {timeout:g} s")
+            data = self._ctl.recv(1 << 16)
+            if not data:
+                raise OSError("it exited")
+            answer = json.loads(data)
+            if type(answer) is not dict:
+                raise ValueError("not an answer")
+            return answer
+        except (OSError, ValueError) as exc:
+            self.kill()
+            raise WorkerStartError(f"the worker's fork server failed ({exc}){self._stderr()}") from None
+
+    def _stderr(self) -> str:
+        self._errors.seek(0)
+        text = self._errors.read(4000).decode("utf-8", "replace").strip()
+        return f":\n{text}" if text else ""
 
     def wait_ready(self) -> None:
-        if not self._ready:
-            answer = self._receive(STARTUP_TIMEOUT)
-            if not answer.ok:
-                self.kill()
-                raise WorkerStartError(
-                    "the grader's worker process could not start (is the grader installed, "
-                    f"e.g. with 'pip install -e .'?): {answer.message}\n{answer.output}"
-                )
-            self._ready = True
+        if self._ready:
+            return
+        if not select.select([self._ctl], [], [], STARTUP_TIMEOUT)[0] or not (data := self._ctl.recv(1 << 16)):
+            self.kill()
+            raise WorkerStartError(
+                "the grader's worker process could not start (is the grader installed, "
+                f"e.g. with 'pip install -e .'?){self._stderr()}"
+            )
+        self._ready = json.loads(data).get("ok") is True
+
+    def spawn(self) -> Worker:
+        self.wait_ready()
+        req_r, req_w = os.pipe()
+        resp, resp_theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        resp.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+        out_r, out_w = os.pipe()
+        try:
+            answer = self._ask({"op": "spawn"}, SPAWN_TIMEOUT, (req_r, resp_theirs.fileno(), out_w))
+        except WorkerStartError:
+            for fd in (req_w, out_r):
+                os.close(fd)
+            resp.close()
+            raise
+        finally:
+            os.close(req_r)
+            os.close(out_w)
+            resp_theirs.close()
+        return Worker(self, int(answer["id"]), req_w, resp, out_r)
+
+    def reap(self, number: int) -> int | None:
+        """The wait status of a finished child (None when the fork server cannot say)."""
+        if not self.alive:
+            return None
+        try:
+            status = self._ask({"op": "reap", "id": number}, REAP_TIMEOUT).get("status")
+        except WorkerStartError:
+            return None
+        return status if type(status) is int else None
+
+    def reset(self) -> None:
+        """Between submissions: nothing of the last one (processes, files) is left in the sandbox."""
+        if self.alive and self._ready:
+            try:
+                self._ask({"op": "reset"}, RESET_TIMEOUT)
+            except WorkerStartError:
+                pass
+
+    @property
+    def alive(self) -> bool:
+        return self.proc.poll() is None and self._ctl.fileno() >= 0
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.proc.wait()
+        self._ctl.close()
+        if self._lease is not None:
+            self._lease.release()
+            self._lease = None
+        if self.dir is not None:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Worker:
+    """One forked child of the fork server, serving one learner module.
+
+    ``request`` sends one frame and waits for the answer while reading (and
+    capping) whatever the learner's code prints; a deadline is enforced here,
+    in the parent, by killing the child's process group (its pid as seen from
+    here came with its first message, as kernel-checked credentials), so no
+    ``except BaseException`` in a submission can swallow it.
+    """
+
+    def __init__(self, zygote: Zygote, number: int, req_w: int, resp: socket.socket, out_r: int):
+        self.zygote, self.number = zygote, number
+        self._req_w, self._resp, self._out_r = req_w, resp, out_r
+        self._resp_r = resp.fileno()
+        self.pid: int | None = None
+        self._ready = False
+        self._reaped = False
+
+    def wait_ready(self) -> None:
+        if self._ready:
+            return
+        if select.select([self._resp], [], [], SPAWN_TIMEOUT)[0]:
+            try:
+                _, ancillary, _, _ = self._resp.recvmsg(1, socket.CMSG_SPACE(12))
+            except OSError:
+                ancillary = []
+            for level, kind, data in ancillary:
+                if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS and len(data) >= 12:
+                    self.pid = struct.unpack_from("3i", data)[0]
+        answer = self._receive(SPAWN_TIMEOUT) if self.pid else Answer(False, "protocol", "did not start")
+        if not answer.ok:
+            self.kill()
+            raise WorkerStartError(f"a worker could not start: {answer.message}\n{answer.output}")
+        self._ready = True
 
     def request(self, message: dict, timeout: float) -> Answer:
         self.wait_ready()
@@ -137,21 +266,34 @@ class WorkerProcess:
             return self._death(b"")
         return self._receive(timeout)
 
+    def _cpu_seconds(self) -> float:
+        """CPU time the child has used so far (Linux /proc; 0 where it cannot be read)."""
+        try:
+            with open(f"/proc/{self.pid}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+        except (OSError, ValueError, IndexError, TypeError):
+            return 0.0
+
     def _receive(self, timeout: float) -> Answer:
+        """The answer, or why none came: ``timeout`` is CPU time (a loaded machine does not fail a
+        correct answer); a child that waits without computing is stopped at WALL_FACTOR × timeout."""
         start = time.monotonic()
-        deadline = start + timeout
-        assert self.proc.stdout is not None and self.proc.stderr is not None
-        streams = {self.proc.stdout.fileno(), self.proc.stderr.fileno()}
-        output, total, frame = bytearray(self._pending_output), 0, bytearray()
-        self._pending_output = b""
+        cpu_start = self._cpu_seconds() if self.pid else 0.0
+        deadline, backstop = start + timeout, start + WALL_FACTOR * timeout
+        streams = {self._out_r}
+        output, total, frame = bytearray(), 0, bytearray()
         while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                self.kill()
-                return Answer(
-                    False, "timeout", f"no answer within {timeout:g} s", output=_text(output), seconds=timeout
-                )
-            ready, _, _ = select.select([self._resp_r, *streams], [], [], remaining)
+            now = time.monotonic()
+            if now >= deadline:
+                used = self._cpu_seconds() - cpu_start if self.pid else timeout
+                if used >= timeout or now >= backstop:
+                    self.kill()
+                    return Answer(
+                        False, "timeout", f"no answer within {timeout:g} s", output=_text(output), seconds=timeout
+                    )
+                deadline = min(now + max(timeout - used, 0.05), backstop)  # what it still may use, at the earliest
+            ready, _, _ = select.select([self._resp_r, *streams], [], [], deadline - now)
             for fd in ready:
                 chunk = os.read(fd, 1 << 16)
                 if fd == self._resp_r:
@@ -209,13 +351,8 @@ class WorkerProcess:
         return _text(data[:OUTPUT_KEEP])
 
     def _death(self, output) -> Answer:
-        try:
-            code = self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            code = None
-        self.kill()
-        if code is not None and code > 128 and self.tier.sandboxed:  # bwrap passes on a signal death as 128 + n
-            code = -(code - 128)
+        status = self._finish()
+        code = os.waitstatus_to_exitcode(status) if status is not None else None
         if code is not None and code < 0:
             return Answer(
                 False,
@@ -228,28 +365,29 @@ class WorkerProcess:
 
     @property
     def alive(self) -> bool:
-        return self.proc.poll() is None
+        return self._req_w >= 0 and self.zygote.alive
 
-    def kill(self) -> None:
-        if self.proc.poll() is None:
+    def _finish(self) -> int | None:
+        """Kill the child's process group, close the channels, reap it: its wait status."""
+        if self._reaped:
+            return None
+        self._reaped = True
+        if self.pid is not None:
             try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
+                os.killpg(self.pid, signal.SIGKILL)  # still a zombie of the fork server: the pid is not reused
+            except (ProcessLookupError, PermissionError):
                 pass
-        self.proc.wait()
-        for f in (self.proc.stdout, self.proc.stderr):
-            if f is not None:
-                f.close()
-        for fd in (self._req_w, self._resp_r):
+        for fd in (self._req_w, self._out_r):
             try:
                 os.close(fd)
             except OSError:
                 pass
-        self._req_w = self._resp_r = -1
-        if self._lease is not None:
-            self._lease.release()
-        if self.dir is not None:
-            shutil.rmtree(self.dir, ignore_errors=True)
+        self._req_w = self._out_r = -1
+        self._resp.close()
+        return self.zygote.reap(self.number)
+
+    def kill(self) -> None:
+        self._finish()
 
 
 def _text(data) -> str:
@@ -257,11 +395,11 @@ def _text(data) -> str:
 
 
 class WorkerPool:
-    """Hands out started workers, keeping one warm spare while more are expected.
+    """Hands out workers forked from one warm fork server, restarting it when it dies.
 
-    ``expected`` is how many workers the caller will take (one per topic);
-    None keeps a spare forever (``verify``). The first spare starts at once,
-    so its interpreter and numpy start-up overlap the caller's own.
+    The fork server starts at once, so its interpreter and numpy start-up
+    overlap the caller's own; each ``take`` then costs a fork, not a start-up.
+    ``reset`` (called by ``Sandbox.close``) clears the sandbox between submissions.
     """
 
     def __init__(
@@ -269,34 +407,37 @@ class WorkerPool:
         forbidden,
         memory_mb: int = 1024,
         file_mb: int = 16,
-        expected: int | None = None,
         tier: isolation.Tier | None = None,
     ):
         self.tier = tier or isolation.current()
         self._init = {"forbidden": sorted(forbidden), "memory_mb": memory_mb, "file_mb": file_mb}
-        self._expected = expected
-        self._spare: WorkerProcess | None = self._start() if expected != 0 else None
+        self._zygote: Zygote | None = Zygote(self._init, self.tier)
 
-    def _start(self) -> WorkerProcess:
-        return WorkerProcess(self._init, self.tier)
+    def take(self) -> Worker:
+        """A started worker; one failed start is retried with a new fork server, a second is a WorkerStartError."""
+        for attempt in (1, 2):
+            if self._zygote is None or not self._zygote.alive:
+                self._zygote = Zygote(self._init, self.tier)
+            try:
+                worker = self._zygote.spawn()
+                worker.wait_ready()
+                return worker
+            except WorkerStartError:
+                if self._zygote is not None:
+                    self._zygote.kill()
+                self._zygote = None
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
-    def take(self) -> WorkerProcess:
-        """A started worker; one failed start is retried, a second is a WorkerStartError."""
-        worker = self._spare if self._spare is not None and self._spare.alive else self._start()
-        if self._expected is not None:
-            self._expected -= 1
-        self._spare = self._start() if self._expected is None or self._expected > 0 else None
-        try:
-            worker.wait_ready()
-        except WorkerStartError:
-            worker = self._start()
-            worker.wait_ready()
-        return worker
+    def reset(self) -> None:
+        if self._zygote is not None:
+            self._zygote.reset()
 
     def close(self) -> None:
-        if self._spare is not None:
-            self._spare.kill()
-            self._spare = None
+        if self._zygote is not None:
+            self._zygote.kill()
+            self._zygote = None
 
 
 class Sandbox:
@@ -305,10 +446,10 @@ class Sandbox:
     def __init__(self, files: dict[str, Path], pool: WorkerPool):
         self.files = dict(files)
         self._pool = pool
-        self._workers: dict[str, WorkerProcess] = {}
+        self._workers: dict[str, Worker] = {}
         self._load_failures: dict[str, Answer] = {}
 
-    def _worker(self, module: str) -> WorkerProcess | Answer:
+    def _worker(self, module: str) -> Worker | Answer:
         if module in self._load_failures:
             return self._load_failures[module]
         if module in self._workers:
@@ -360,3 +501,4 @@ class Sandbox:
     def close(self) -> None:
         for module in list(self._workers):
             self.release(module)
+        self._pool.reset()

@@ -13,7 +13,9 @@
    answer of a topic) earns a point: one full grading per (topic, probe).
 
 The gradings of 2–5 are independent: they run in forked processes, one per
-core, each with its own warm worker pool; results are printed in order.
+core, each with its own warm worker pool, grouped per topic so that one
+pytest session (one collection of the suite) grades a topic's reference,
+stub, mutants or probes one after the other.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from grader.curriculum import Curriculum, Topic
 from grader.feedback import catalog
 from grader.mutants import Mutant
 from grader.probes import Probe
-from grader.runner import grade
+from grader.runner import grade_many
 from grader.sandbox import WorkerPool
 from grader.scoring import Report
 from grader.submission import Submission
@@ -127,48 +129,77 @@ def _child_start() -> None:
     multiprocessing.util.Finalize(pool, pool.close, exitpriority=10)
 
 
-def _grade_variant(topic: Topic, text: str, label: str, seed: int, maxfail: int | None) -> Report:
-    """Grade the reference submission with ``topic``'s module replaced by ``text``."""
-    c = _context
-    with tempfile.TemporaryDirectory(prefix="grader-variant-") as tmp:
-        path = Path(tmp) / topic.module_file
-        path.write_text(text, encoding="utf-8")
-        submission = c["reference"].replace(topic.id, path, label)
-        return grade(submission, [topic], c["curriculum"], seed, maxfail=maxfail, pool=c["pool"])
+@dataclasses.dataclass(frozen=True)
+class _Unit:
+    """Gradings of one topic that share a pytest session: the suite is collected once for all of them."""
+
+    topic: Topic
+    maxfail: int | None
+    jobs: tuple[_Job, ...]
 
 
-def _run(job: _Job) -> Report | str:
-    """A job's report; for a mutant that no longer applies, the reason as text."""
-    c = _context
-    if job.topic is not None:
-        topic = job.topic
-        reference = (c["solutions"] / topic.module_file).read_text(encoding="utf-8")
-        if (mutant := job.mutant) is not None:
+def _source(job: _Job, reference: str) -> str | None:
+    """The module text a mutant or probe job grades (None: the reference or stub folder as it is)."""
+    if job.mutant is not None:
+        return job.mutant.source(reference)
+    if job.probe is not None:
+        return job.probe.source(reference)
+    return None
+
+
+def _label(job: _Job, topic: Topic) -> str:
+    if job.mutant is not None:
+        return f"{topic.id}/{job.mutant.name}"
+    return f"{topic.id}/probe {job.probe.name}" if job.probe is not None else ""
+
+
+def _run(unit: _Unit) -> list[Report | str]:
+    """Each job's report; for a mutant that no longer applies, the reason as text."""
+    c, topic = _context, unit.topic
+    reference = (c["solutions"] / topic.module_file).read_text(encoding="utf-8")
+    results: list[Report | str | None] = [None] * len(unit.jobs)
+    gradings, where = [], []
+    with tempfile.TemporaryDirectory(prefix="grader-variants-") as tmp:
+        for index, job in enumerate(unit.jobs):
             try:
-                text = mutant.source(reference)
+                text = _source(job, reference)
             except mutant_catalogue.MutantError as exc:
-                return str(exc)
-            maxfail = None if c.get("matrix") else 1  # the kill matrix wants each mutant's whole score
-            return _grade_variant(topic, text, f"{topic.id}/{mutant.name}", job.seed, maxfail=maxfail)
-        if (probe := job.probe) is not None:
-            label = f"{topic.id}/probe {probe.name}"
-            return _grade_variant(topic, probe.source(reference), label, job.seed, maxfail=None)
-    submission = c["reference"] if job.kind == "solutions" else c["stubs"]
-    return grade(submission, c["topics"], c["curriculum"], job.seed, pool=c["pool"])
+                results[index] = str(exc)
+                continue
+            if text is None:
+                submission = c["reference"] if job.kind == "solutions" else c["stubs"]
+            else:
+                path = Path(tmp) / str(index) / topic.module_file
+                path.parent.mkdir()
+                path.write_text(text, encoding="utf-8")
+                submission = c["reference"].replace(topic.id, path, _label(job, topic))
+            gradings.append((submission, job.seed))
+            where.append(index)
+        reports = grade_many(gradings, [topic], c["curriculum"], maxfail=unit.maxfail, pool=c["pool"])
+    for index, report in zip(where, reports):
+        results[index] = report
+    return [r for r in results if r is not None]
 
 
-def _probe_jobs(topics: list[Topic], solutions: Path, seed: int) -> list[_Job]:
-    return [
-        _Job("probe", seed, topic, probe=p)
-        for topic in topics
-        for p in probe_generator.probes(topic, (solutions / topic.module_file).read_text(encoding="utf-8"))
-    ]
+def _probe_jobs(topic: Topic, solutions: Path, seed: int) -> list[_Job]:
+    reference = (solutions / topic.module_file).read_text(encoding="utf-8")
+    return [_Job("probe", seed, topic, probe=p) for p in probe_generator.probes(topic, reference)]
 
 
-def _jobs(topics: list[Topic], solutions: Path, mutants: Path, seeds: tuple[int, int], probes: bool) -> list[_Job]:
-    jobs = [_Job("solutions", seed) for seed in seeds] + [_Job("exercises", seeds[0])]
-    jobs += [_Job("mutant", seeds[0], topic, m) for topic in topics for m in mutant_catalogue.load(mutants, topic.id)]
-    return jobs + (_probe_jobs(topics, solutions, seeds[0]) if probes else [])
+def _units(
+    topics: list[Topic], solutions: Path, mutants: Path, seeds: tuple[int, int], probes: bool, matrix: bool
+) -> list[_Unit]:
+    """Per topic: the reference under both seeds and the stub; its mutants (until their first loss,
+    unless the kill matrix wants whole scores); its probes."""
+    units = []
+    for topic in topics:
+        plain = [_Job("solutions", seed, topic) for seed in seeds] + [_Job("exercises", seeds[0], topic)]
+        units.append(_Unit(topic, None, tuple(plain)))
+        caught = [_Job("mutant", seeds[0], topic, m) for m in mutant_catalogue.load(mutants, topic.id)]
+        units.append(_Unit(topic, None if matrix else 1, tuple(caught)))
+        if probes:
+            units.append(_Unit(topic, None, tuple(_probe_jobs(topic, solutions, seeds[0]))))
+    return units
 
 
 # --- judging the results ------------------------------------------------------------
@@ -206,11 +237,22 @@ def verify(
         stubs=Submission.from_dir(exercises, curriculum),
         matrix=matrix,
     )
-    todo = _jobs(topics, solutions, mutants, seeds, probes)
+    units = _units(topics, solutions, mutants, seeds, probes, matrix)
+    units.sort(key=lambda u: -len(u.jobs) * u.topic.suite_file.stat().st_size)  # the longest first
     workers = jobs or len(os.sched_getaffinity(0))
+    whole: dict[tuple[str, int], list[Report]] = {}  # (kind, seed) -> one report per topic
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_child_start) as ex:
-        for job, outcome in zip(todo, ex.map(_run, todo)):
-            _judge(job, outcome, result, say, problem)
+        for unit, outcomes in zip(units, ex.map(_run, units)):
+            for job, outcome in zip(unit.jobs, outcomes):
+                if job.kind in ("solutions", "exercises") and isinstance(outcome, Report):
+                    whole.setdefault((job.kind, job.seed), []).append(outcome)
+                else:
+                    _judge(job, outcome, result, say, problem)
+    for (kind, seed), parts in sorted(whole.items()):
+        merged = dataclasses.replace(
+            parts[0], topics=[t for p in parts for t in p.topics], duration=sum(p.duration for p in parts)
+        )
+        _judge(_Job(kind, seed), merged, result, say, problem)
     _summary(topics, result, say, problem)
     if matrix:
         _kill_matrix(result, say)

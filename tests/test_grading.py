@@ -160,3 +160,25 @@ def test_not_implemented_names_the_function_that_raised(make_submission, curricu
     low = by_id(run(make_submission({"low_rank": source}), curriculum, pool, ["low_rank"]))["low_rank"]
     message = next(x.message() for x in low.tests if x.function == "verify_eckart_young")
     assert message.startswith("rank_k_approx is not implemented yet")
+
+
+def test_gradings_sharing_a_session_are_separate_runs(curriculum, pool):
+    """grade_many collects once; each grading still gets its own answers, sandbox and seed."""
+    from grader.runner import grade_many
+
+    topics = curriculum.select(TOPICS)
+    solved, stubs = submission(SOLUTIONS, curriculum), submission(EXERCISES, curriculum)
+    reports = grade_many([(solved, 7), (stubs, 7), (solved, 8), (stubs, 8)], topics, curriculum, pool=pool)
+    assert [r.score for r in reports] == [reports[0].max_score, 0, reports[0].max_score, 0]
+    assert [r.seed for r in reports] == [7, 7, 8, 8]
+    assert {x.status for r in reports[1::2] for t in r.topics for x in t.tests} == {"not_implemented"}
+    alone = run(EXERCISES, curriculum, pool)
+    assert [(x.id, x.status) for t in alone.topics for x in t.tests] == [
+        (x.id, x.status) for t in reports[1].topics for x in t.tests
+    ]
+
+
+def test_topics_graded_in_parallel_report_as_one_run(curriculum, pool):
+    report = grade(submission(SOLUTIONS, curriculum), curriculum.select(TOPICS), curriculum, 7, pool=pool, jobs=2)
+    assert [t.id for t in report.topics] == TOPICS
+    assert report.score == report.max_score > 0 and not report.tampered

@@ -13,7 +13,7 @@ def test_a_submission_that_rewrites_its_own_file_is_tampered(make_submission, cu
     folder = make_submission()
     target = folder / "low_rank.py"
     (folder / "svd_basics.py").write_text(reference("svd_basics") + f"\nopen({str(target)!r}, 'a').write('#')\n")
-    pool = WorkerPool(curriculum.forbidden_union(), tier=PROCESS, expected=2)
+    pool = WorkerPool(curriculum.forbidden_union(), tier=PROCESS)
     try:
         report = grade(
             submission(folder, curriculum), curriculum.select(["svd_basics", "low_rank"]), curriculum, 3, pool=pool

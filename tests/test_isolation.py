@@ -207,6 +207,22 @@ def test_mounts_cannot_be_undone(pool, probe):
     assert code != 0 and ("No space left" in err or "Operation not permitted" in err or "ermission" in err), err
 
 
+def test_nothing_is_left_for_the_next_submission(tmp_path, pool, probe):
+    """Workers of one pool share a fork server: closing a run empties its scratch folder and kills its processes."""
+    assert probe("write", "../left-behind.txt") == "written"
+    marker = f"left-{os.getpid()}-{time.monotonic_ns()}"
+    probe("outlive", marker)
+    probe.box.close()
+    box = Sandbox({"probes": tmp_path / "probes.py"}, pool)
+    try:
+        answer = box.request("probes", "call", "exists", ["../left-behind.txt"], {}, (), 10.0)
+        assert answer.ok and answer.value is False
+        if "pid_ns" in pool.tier.features:
+            assert not processes_with(marker)
+    finally:
+        box.close()
+
+
 def test_the_grader_cannot_be_signalled(pool, probe):
     needs(pool, "pid_ns")
     assert probe("signal_pid", os.getpid()) == "ProcessLookupError"

@@ -6,6 +6,7 @@ import time
 import numpy as np
 import pytest
 
+from grader import sandbox as sandbox_module
 from grader.sandbox import Sandbox, WorkerPool
 
 TOY = """
@@ -23,6 +24,10 @@ def swallow_everything():
             time_waster = sum(range(10 ** 6))
         except BaseException:
             pass
+def nap(seconds):
+    import time
+    time.sleep(seconds)
+    return seconds
 def hard_exit():
     os._exit(0)
 def soft_exit():
@@ -117,8 +122,17 @@ def test_timeout_is_enforced_from_the_parent_and_the_worker_restarts(sandbox, na
     start = time.monotonic()
     answer = call(sandbox, name, timeout=1.0)
     assert (answer.ok, answer.kind) == (False, "timeout")
-    assert time.monotonic() - start < 3.0
+    assert time.monotonic() - start < sandbox_module.WALL_FACTOR * 1.0 + 3.0  # CPU budget, wall backstop
     assert call(sandbox, "add", 1, 1).value == 2  # a fresh worker took over
+
+
+def test_the_budget_is_cpu_time_with_a_wall_clock_backstop(sandbox):
+    """Waiting (a loaded machine, a sleep) does not use up a call's budget; waiting for ever does."""
+    assert call(sandbox, "nap", 1.5, timeout=1.0).value == 1.5
+    start = time.monotonic()
+    answer = call(sandbox, "nap", 60, timeout=1.0)
+    assert (answer.ok, answer.kind) == (False, "timeout")
+    assert sandbox_module.WALL_FACTOR * 1.0 <= time.monotonic() - start < sandbox_module.WALL_FACTOR * 1.0 + 3.0
 
 
 @pytest.mark.parametrize(
@@ -242,7 +256,7 @@ def test_missing_module(pool):
 def test_no_worker_outlives_its_sandbox(tmp_path, pool):
     (tmp_path / "toy.py").write_text(TOY)
     box = Sandbox({"toy": tmp_path / "toy.py"}, pool)
-    pid = call(box, "look_around") and box._workers["toy"].proc.pid
+    pid = call(box, "look_around") and box._workers["toy"].pid
     box.close()
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
@@ -257,7 +271,7 @@ def test_workers_die_with_the_grader(tmp_path):
     script = (
         f"from pathlib import Path\nfrom grader.sandbox import Sandbox, WorkerPool\n"
         f"box = Sandbox({{'toy': Path({str(tmp_path / 'toy.py')!r})}}, WorkerPool([]))\n"
-        f"box._worker('toy')\nprint(box._workers['toy'].proc.pid, flush=True)\n"
+        f"box._worker('toy')\nprint(box._workers['toy'].pid, flush=True)\n"
         f"box.request('toy', 'call', 'loop', timeout=60)\n"
     )
     grader = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)

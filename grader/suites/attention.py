@@ -314,10 +314,17 @@ def check_gradients(grads, expected, closed, layer, source, called, *, unmasked=
     mistake it fits, and ends with the notes ``called`` (how the functions were called).
 
     ``closed`` is the closed-form backward; ``unmasked()`` says whether the learner gets the
-    same inputs right without the causal mask.
+    same inputs right without the causal mask. ``expected`` may be a function computing it
+    (central differences): gradients that agree with the closed form to GRAD_TOL pass without
+    it, any others are judged against it. The kit's tests check the closed form against central
+    differences on these very cases.
     """
     keys = (*ORDER, layer.inp)
     grads = checks.mapping(grads, (layer.inp, *SHOWN), layer.function)
+    if callable(expected):  # central differences cost two forward passes an entry: only when needed
+        if agrees(grads, closed, keys):
+            return
+        expected = expected()
     for k in keys:
         if isinstance(grads[k], np.ndarray) and grads[k].shape != expected[k].shape:
             raise Wrong("attention.gradient_shape", key=k, shape=grads[k].shape, expected_shape=expected[k].shape)
@@ -504,7 +511,7 @@ def test_attention_backward(learner, seed, case):
 
     check_gradients(
         grads,
-        central_differences(loss, x),
+        lambda: central_differences(loss, x),
         gradients(G, H, *W, causal=causal),
         layer,
         "central differences of L = Σ out ⊙ dout",
@@ -677,7 +684,7 @@ def test_mha_backward(learner, seed, case):
     x = {"X": Xf, **dict(zip(SHOWN, W))}
     check_gradients(
         grads,
-        central_differences(loss, x),
+        lambda: central_differences(loss, x),
         gradients(G, Xf, *W, n_heads, causal, inp="X"),
         layer,
         "central differences of L = Σ out ⊙ dout",

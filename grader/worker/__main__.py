@@ -1,3 +1,3 @@
-from grader.worker.serve import main
+from grader.worker.zygote import main
 
 main()

@@ -1,13 +1,13 @@
 """The untrusted side of the boundary: the only process where submission code runs.
 
-Started by ``grader.sandbox`` as ``python -I -B -m grader.worker --req R --resp W``
-(in the namespaces tier: ``python -I -S -B -c <boot>`` with sys.path = the
-stdlib and ``/sandbox/lib``) with an empty directory as cwd. It holds no
-expected value, no assertion and no score: it writes the topic files the load
-request carries into cwd, imports one learner module by path, runs the calls
-and scenarios it is sent, and answers with plain data (``grader.wire``) or a
+A worker is a child of the fork server (``grader.worker.zygote``), which runs
+``prepare`` once and forks one child per learner module; the child calls
+``serve`` in a fresh directory of its own. It holds no expected value, no
+assertion and no score: it writes the topic files the load request carries
+into its directory, imports one learner module by path, runs the calls and
+scenarios it is sent, and answers with plain data (``grader.wire``) or a
 description of what went wrong. Learner output goes to its stdout/stderr,
-which the parent reads and caps; requests and answers use two private pipes.
+which the parent reads and caps; requests and answers use two private channels.
 
 Answers are dicts: ``{"ok": True, "value": ..., "mutated": [...],
 "warnings": [...], "fn_calls": [...]}`` or ``{"ok": False, "kind": K,
@@ -19,7 +19,6 @@ the grader's side of the worker, such as an unknown scenario name).
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import importlib.util
 import inspect
@@ -39,7 +38,8 @@ from grader import wire
 from grader.worker import audit, guard
 
 _MESSAGE_LIMIT = 2000
-_here = os.getcwd()
+HOME = os.getcwd()  # the fork server's directory: each child works in a fresh folder inside it
+_here = HOME
 _modules: dict[str, object] = {}
 _import_failures: dict[str, dict] = {}
 
@@ -346,7 +346,7 @@ def _set_limits(memory_mb: int, file_mb: int, nproc: int) -> None:
         resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
 
 
-def _close_other_fds(keep) -> None:
+def close_other_fds(keep) -> None:
     """Nothing inherited but the two pipes and stdio reaches learner code."""
     for fd in sorted(int(n) for n in os.listdir("/proc/self/fd") if n.isdigit()):
         if fd > 2 and fd not in keep:
@@ -356,7 +356,7 @@ def _close_other_fds(keep) -> None:
                 pass
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Linux: be killed when the grader dies, even in a learner's endless loop (own session, so no ^C)."""
     try:
         import ctypes
@@ -368,23 +368,23 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def main(argv=None) -> None:
-    _die_with_parent()
-    parser = argparse.ArgumentParser(prog="grader.worker")
-    parser.add_argument("--req", type=int, required=True)
-    parser.add_argument("--resp", type=int, required=True)
-    opts = parser.parse_args(argv)
-    _close_other_fds({opts.req, opts.resp})
-    init = wire.decode(wire.read_frame(opts.req))
+def prepare(init: dict) -> None:
+    """Once, in the fork server: the guard, the limits, the audit hook and the hidden trusted modules."""
     guard.install(init["forbidden"])
     _set_limits(init["memory_mb"], init["file_mb"], init.get("nproc", 0))
     audit.install([os.path.dirname(np.__file__), os.path.dirname(os.path.abspath(guard.__file__))])
-    sys.path.append(_here)  # lets one topic import another; after stdlib and site, so it shadows nothing
     sys.meta_path.insert(0, _TrustedModulesHidden())
-    wire.write_all(opts.resp, wire.encode({"ok": True, "pid": os.getpid()}))
+
+
+def serve(req: int, resp: int, folder: str) -> None:
+    """In a forked child: answer requests for one learner module, working in ``folder``."""
+    global _here
+    _here = folder
+    sys.path.append(folder)  # lets one topic import another; after stdlib and site, so it shadows nothing
+    wire.write_all(resp, wire.encode({"ok": True, "pid": os.getpid()}))
     while True:
         try:
-            request = wire.decode(wire.read_frame(opts.req), allow_refs=True)
+            request = wire.decode(wire.read_frame(req), allow_refs=True)
         except EOFError:
             return
         try:
@@ -395,8 +395,4 @@ def main(argv=None) -> None:
                 answer = run(request)
         except Exception as exc:  # the grader's own side of the worker failed, not the learner's code
             answer = {"ok": False, "kind": "grader_error", "message": f"{type(exc).__name__}: {exc}", "traceback": []}
-        _respond(opts.resp, answer)
-
-
-if __name__ == "__main__":
-    main()
+        _respond(resp, answer)
