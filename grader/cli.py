@@ -23,7 +23,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import click  # noqa: E402
 
 from grader import curriculum as curriculum_file  # noqa: E402
-from grader import fmt, isolation, stubs  # noqa: E402
+from grader import fmt, isolation, replay_cli, stubs  # noqa: E402
 from grader.cli_catalog import Group, say  # noqa: E402
 from grader.pictures import cli as pictures_cli  # noqa: E402
 from grader.progress import Progress  # noqa: E402
@@ -60,13 +60,15 @@ def _new_seed() -> int:
     return secrets.randbelow(90000) + 10000
 
 
-def _grade(submission: Submission, topics, seed: int | None, jobs: int = 1):
+def _grade(submission: Submission, topics, seed: int | None, jobs: int = 1, cases=None):
     pool = WorkerPool(_curriculum().forbidden_union())
     from grader import runner
 
     try:
         seed = _new_seed() if seed is None else seed
-        return runner.grade(submission, topics, _curriculum(), seed, pool=pool, jobs=jobs)
+        return runner.grade(submission, topics, _curriculum(), seed, pool=pool, jobs=jobs, cases=cases)
+    except runner.UnknownCase:
+        raise
     except (runner.GraderError, RuntimeError) as exc:
         raise click.ClickException(str(exc)) from None
     finally:
@@ -149,7 +151,11 @@ def list_topics(submission):
 @seed_option
 @isolation_option
 @pictures_cli.plot_option
-def check(topics, submission, seed, plot):
+@click.option("--case", "cases", multiple=True, metavar="ID")
+@click.option("--python", "as_python", is_flag=True)
+def check(topics, submission, seed, plot, cases, as_python):
+    if cases or as_python:
+        return replay_cli.check_cases(_curriculum(), topics, _submission(submission), seed, cases, as_python, _grade)
     cu, sub, progress = _curriculum(), _submission(submission), Progress(submission)
     if topics:
         report = _grade(sub, cu.select(topics), seed)

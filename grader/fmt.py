@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import sys
+
 import numpy as np
 import wcwidth
 
 from grader.wire import FnRef
 
-FULL_LIMIT = 36  # arrays with at most this many entries are shown whole
+FULL_LIMIT = 36  # arrays with at most this many entries are shown whole (unless in_full())
+_IN_FULL = contextvars.ContextVar("in_full", default=False)
+
+
+@contextlib.contextmanager
+def in_full():
+    """Within it, feedback shows everything: whole arrays, every printed line, every frame (one case, replayed)."""
+    token = _IN_FULL.set(True)
+    try:
+        yield
+    finally:
+        _IN_FULL.reset(token)
+
+
+def full() -> bool:
+    return _IN_FULL.get()
 
 
 DIGITS = 5  # significant digits of a number in feedback, unless more are needed to tell two apart
@@ -40,9 +59,9 @@ def array(a: np.ndarray, indent: int = 0, digits: int = DIGITS) -> str:
     a = np.asarray(a)
     if a.ndim == 0:
         return num(a.item(), digits)
-    opts = dict(precision=digits, separator=", ", max_line_width=88 - indent)
-    if a.size > FULL_LIMIT:
-        opts.update(threshold=0, edgeitems=2)
+    opts: dict = dict(precision=digits, separator=", ", max_line_width=88 - indent, threshold=sys.maxsize)
+    if not full():
+        opts.update(threshold=FULL_LIMIT, edgeitems=2)
     text = np.array2string(a, **opts)
     head = f"{'×'.join(map(str, a.shape))} array " if a.size > FULL_LIMIT or a.ndim > 2 else ""
     return head + text.replace("\n", "\n" + " " * indent)

@@ -23,6 +23,7 @@ from grader.curriculum import Topic
 from grader.feedback import Call, Feedback, Frame
 from grader.outcomes import SubmissionFault, Wrong
 from grader.sandbox import OUTPUT_LIMIT, Answer, Sandbox, WorkerStartError
+from grader.worker import scenarios
 
 TIMEOUT_STRIKES = 2
 
@@ -73,7 +74,7 @@ class Learner:
     def call(self, name: str, /, *args, **kwargs):
         spec = self._topic.functions[name]
         answer = self._ask("call", name, args, kwargs, spec.forbidden, spec.timeout, name)
-        self._remember(Call(name, spec.name_args(args) | kwargs), answer)
+        self._remember(_call(name, spec.name_args(args), kwargs), answer)
         return self._value(name, answer)
 
     def raises(self, name: str, /, *args, **kwargs) -> str | None:
@@ -85,7 +86,7 @@ class Learner:
         """
         spec = self._topic.functions[name]
         answer = self._ask("call", name, args, kwargs, spec.forbidden, spec.timeout, name)
-        self._remember(Call(name, spec.name_args(args) | kwargs), answer)
+        self._remember(_call(name, spec.name_args(args), kwargs), answer)
         if not answer.ok and answer.kind == "exception":
             self.answers.append("raised:" + answer.exception)
             return answer.exception
@@ -96,7 +97,7 @@ class Learner:
         """Run ``grader.worker.scenarios.<name>`` in the worker on the learner's module."""
         spec = self._topic.functions[self._test_function]
         answer = self._ask("scenario", name, args, kwargs, spec.forbidden, spec.timeout, spec.name)
-        self._remember(Call(f"scenario:{name}", dict(kwargs)), answer)
+        self._remember(_call(f"scenario:{name}", scenarios.named(name, args), kwargs), answer)
         return self._value(spec.name, answer)
 
     @contextlib.contextmanager
@@ -176,6 +177,10 @@ class Learner:
             params["detail"] = answer.message
             kind = kind if kind in ("wrong_type", "protocol", "grader_error") else "grader_error"
         return Feedback(f"fault.{kind}", params)
+
+
+def _call(function: str, positional: dict, kwargs: dict) -> Call:
+    return Call(function, positional | kwargs, len(positional))
 
 
 def frames(answer: Answer) -> list[Frame]:

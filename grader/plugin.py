@@ -10,7 +10,7 @@ and structural tests, which count only once the function's ordinary cases pass.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,7 @@ from grader.curriculum import Curriculum
 from grader.feedback import Feedback
 from grader.learner import NO_CONTEXT, Learner
 from grader.outcomes import SubmissionFault, Wrong
-from grader.scoring import TestOutcome
+from grader.scoring import TestOutcome, test_id
 
 
 def topic_of(item) -> str:
@@ -34,11 +34,14 @@ def function_of(item) -> str | None:
 class GraderPlugin:
     """``runs`` yields the gradings of the session (``grader.runner.Run``: sandbox, state, seed, outcomes)."""
 
-    def __init__(self, curriculum: Curriculum, maxfail: int | None = None):
+    def __init__(self, curriculum: Curriculum, maxfail: int | None = None, cases: Collection[str] | None = None):
         self.curriculum, self.maxfail = curriculum, maxfail
+        self.cases = frozenset(cases) if cases else None  # run only the tests with these report ids
         self.runs: Iterator = iter(())
         self.run = None
         self.collected = False
+        self.known: list[str] = []  # with cases: the report id of every test collected ...
+        self.unknown: list[str] = []  # ... and the cases asked for that none of them has
 
     def pytest_configure(self, config):
         config.addinivalue_line("markers", "function(name): the curriculum function a test grades")
@@ -46,7 +49,7 @@ class GraderPlugin:
             "markers", "gated: an edge-case or structural test; it counts only once the function's ordinary cases pass"
         )
 
-    def pytest_collection_modifyitems(self, items):
+    def pytest_collection_modifyitems(self, config, items):
         for item in items:
             topic = self.curriculum.topic(topic_of(item))
             name = function_of(item)
@@ -54,7 +57,17 @@ class GraderPlugin:
                 raise pytest.UsageError(
                     f"{item.nodeid}: mark it @pytest.mark.function(<one of {', '.join(topic.functions)}>), not {name!r}"
                 )
+        if self.cases is not None:
+            self._select(config, items)
         self.collected = True
+
+    def _select(self, config, items) -> None:
+        """Keep the asked-for cases; an id that names no test keeps none (the run reports it instead)."""
+        self.known = [test_id(item.nodeid) for item in items]
+        self.unknown = sorted(self.cases - set(self.known))
+        kept = [] if self.unknown else [item for item in items if test_id(item.nodeid) in self.cases]
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
 
     @pytest.fixture
     def learner(self, request):
@@ -121,6 +134,7 @@ def outcome(item, excinfo) -> TestOutcome:
         function=function_of(item),
         gated=item.get_closest_marker("gated") is not None,
         answers=tuple(learner.answers) if learner else (),
+        last=last.call if last is not None else None,
     )
     if excinfo is None:
         return TestOutcome(status="passed", **base)

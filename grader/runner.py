@@ -14,6 +14,7 @@ import io
 import os
 import pickle
 import time
+from collections.abc import Collection
 
 import pytest
 
@@ -28,6 +29,14 @@ from grader.submission import Submission
 
 class GraderError(RuntimeError):
     """The run itself failed (not the submission): exit non-zero, show why."""
+
+
+class UnknownCase(GraderError):
+    """``cases`` named a test the suites do not have; ``known`` are the ids they do."""
+
+    def __init__(self, unknown: list[str], known: list[str]):
+        super().__init__(f"no case {', '.join(unknown)}")
+        self.unknown, self.known = unknown, known
 
 
 @contextlib.contextmanager
@@ -111,15 +120,17 @@ def grade(
     maxfail: int | None = None,
     pool: WorkerPool | None = None,
     jobs: int = 1,
+    cases: Collection[str] | None = None,
 ) -> Report:
-    """Grade ``topics`` of ``submission``; ``maxfail=1`` stops at the first lost point.
+    """Grade ``topics`` of ``submission``; ``maxfail=1`` stops at the first lost point;
+    ``cases``: run only the tests with these report ids (``svd_2x2[rank-1]``), else UnknownCase.
 
     ``jobs`` > 1 grades the topics in that many processes at once (forked from
     this one, each with its own fork server), for a machine with idle cores.
     """
-    if jobs > 1 and len(topics) > 1 and maxfail is None:
+    if jobs > 1 and len(topics) > 1 and maxfail is None and cases is None:
         return _grade_in_parallel(submission, topics, curriculum, seed, pool, jobs)
-    return grade_many([(submission, seed)], topics, curriculum, maxfail=maxfail, pool=pool)[0]
+    return grade_many([(submission, seed)], topics, curriculum, maxfail=maxfail, pool=pool, cases=cases)[0]
 
 
 def _shares(topics: list[Topic], jobs: int) -> list[list[Topic]]:
@@ -177,6 +188,7 @@ def grade_many(
     *,
     maxfail: int | None = None,
     pool: WorkerPool | None = None,
+    cases: Collection[str] | None = None,
 ) -> list[Report]:
     """Grade each (submission, seed) on ``topics``, one after the other, in one pytest session.
 
@@ -189,7 +201,7 @@ def grade_many(
         raise GraderError(f"no hidden suite for {', '.join(missing)} in {SUITES_DIR}")
     own_pool = pool is None
     pool = pool or WorkerPool(curriculum.forbidden_union())
-    plugin = GraderPlugin(curriculum, maxfail)
+    plugin = GraderPlugin(curriculum, maxfail, cases)
 
     def runs():
         for submission, seed in gradings:
@@ -214,6 +226,8 @@ def grade_many(
         plugin.runs.close()
         if own_pool:
             pool.close()
+    if plugin.unknown:
+        raise UnknownCase(plugin.unknown, plugin.known)
     ran = code in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) and plugin.collected
     reports = []
     for run in done:

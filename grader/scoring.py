@@ -39,6 +39,7 @@ class TestOutcome:
     output: str = ""
     answers: tuple[str, ...] = ()  # digests of the answers the test received
     gated: bool = False
+    last: Call | None = None  # the last call the test made, shown or not (grader.replay repeats it)
 
 
 @dataclasses.dataclass
@@ -53,6 +54,7 @@ class TestResult:
     call: Call | None = None
     frames: tuple[Frame, ...] = ()
     output: str = ""
+    last: Call | None = None  # the last call the test made, whether or not its message shows it
 
     @property
     def code(self) -> str | None:
@@ -105,6 +107,11 @@ class Report:
         return 100.0 * self.score / self.max_score if self.max_score else 0.0
 
 
+def test_id(nodeid: str) -> str:
+    """The id a report shows for a pytest node id: ``svd_basics.py::test_svd_2x2[rank-1]`` -> ``svd_2x2[rank-1]``."""
+    return nodeid.split("::", 1)[-1].removeprefix("test_")
+
+
 def _topic_status(score, max_score, tests, error) -> str:
     if error:
         return "error"
@@ -146,7 +153,6 @@ def score_topic(topic: Topic, outcomes: list[TestOutcome]) -> TopicResult:
     tests, error = [], None
     for o in outcomes:
         share = topic.functions[o.function].points / per_function[o.function]
-        test_id = o.nodeid.split("::", 1)[-1].removeprefix("test_")
         feedback, points = o.feedback, 0.0
         if o.status == "passed":
             withheld = earned[o.function] or (
@@ -155,7 +161,9 @@ def score_topic(topic: Topic, outcomes: list[TestOutcome]) -> TopicResult:
                 else None
             )
             feedback, points = withheld, (0.0 if withheld else share)
-        result = TestResult(test_id, o.function, o.status, points, share, feedback, o.call, o.frames, o.output)
+        result = TestResult(
+            test_id(o.nodeid), o.function, o.status, points, share, feedback, o.call, o.frames, o.output, o.last
+        )
         tests.append(result)
         if o.kind in TOPIC_ERROR_KINDS and error is None:
             error = result

@@ -10,7 +10,8 @@
 * ``params`` are the numbers, arrays and names the templates refer to;
 * ``notes`` are further sentences, each a Feedback of its own.
 
-``Call`` (the function and its named arguments) and ``Frame`` (a line of the
+``Call`` (the function and its named arguments, the values themselves as
+sent, so a case can be replayed exactly) and ``Frame`` (a line of the
 learner's file) are context the plugin attaches; they are data too.
 """
 
@@ -50,7 +51,8 @@ class Frame:
 @dataclasses.dataclass(frozen=True)
 class Call:
     function: str  # "svd_2x2", or "scenario:reverse_mode.chain"
-    args: dict  # parameter name -> value, as sent
+    args: dict  # parameter name -> value, as sent (full precision: the objects themselves)
+    positional: int = 0  # the first `positional` entries of args were passed by position, in this order
 
     @property
     def scenario(self) -> str | None:

@@ -151,7 +151,7 @@ def render_call(call: Call, lang: str | None = None) -> str:
 
 def render_frames(frames: tuple[Frame, ...] | list[Frame], lang: str | None = None) -> str:
     lines = []
-    for f in list(frames)[-4:]:
+    for f in list(frames) if fmt.full() else list(frames)[-4:]:
         lines.append(
             fill(
                 catalog.template("block.frame", language(lang)),
@@ -165,6 +165,7 @@ def render_frames(frames: tuple[Frame, ...] | list[Frame], lang: str | None = No
 
 def render_output(output: str, lang: str | None = None, limit: int = 12) -> str:
     lines = output.rstrip().splitlines()
+    limit = len(lines) if fmt.full() else limit
     shown = [f"  | {line}" for line in lines[:limit]]
     if len(lines) > limit:
         shown.append("  | " + fill(catalog.template("block.more_lines", language(lang)), {"n": len(lines) - limit}))

@@ -2,7 +2,8 @@
 
 Every test carries its feedback as data (``code``, ``mistake``, ``params``,
 null when it passed and earned its points) beside ``message``, the same
-feedback rendered in the report's language.
+feedback rendered in the report's language, and for a failure ``replay``, the
+command that re-runs just that case (null otherwise).
 """
 
 from __future__ import annotations
@@ -12,15 +13,16 @@ import os
 import tempfile
 from pathlib import Path
 
-from grader import __version__
+from grader import __version__, replay
 from grader.feedback.render import language
 from grader.scoring import Report, TestResult
 
 SCHEMA = "grader-report/2"
 
 
-def _test(x: TestResult, lang: str | None) -> dict:
+def _test(x: TestResult, topic: str, report: Report, lang: str | None) -> dict:
     data = x.feedback.plain() if x.feedback else {"code": None, "mistake": None, "params": {}}
+    again = replay.command(topic, report.seed, x.id, report.submission) if replay.replayable(x) else None
     return {
         "id": x.id,
         "function": x.function,
@@ -29,6 +31,7 @@ def _test(x: TestResult, lang: str | None) -> dict:
         "max_points": round(x.max_points, 6),
         **data,
         "message": x.message(lang),
+        "replay": again,
     }
 
 
@@ -54,7 +57,7 @@ def to_dict(report: Report, lang: str | None = None) -> dict:
                 "max_score": t.max_score,
                 "status": t.status,
                 "message": t.message(lang),
-                "tests": [_test(x, lang) for x in t.tests],
+                "tests": [_test(x, t.id, report, lang) for x in t.tests],
             }
             for t in report.topics
         ],

@@ -13,9 +13,9 @@ from collections import defaultdict
 
 import click
 
-from grader import curriculum, fmt
+from grader import curriculum, fmt, replay
 from grader.feedback.render import message
-from grader.scoring import Report, TopicResult
+from grader.scoring import Report, TestResult, TopicResult
 
 BAR = 20
 COLOR = {"passed": "green", "partial": "yellow", "failed": "red", "not_started": None, "error": "red"}
@@ -56,9 +56,35 @@ def _indent(text: str, prefix: str) -> str:
     return textwrap.indent(text, prefix)
 
 
-def _failure(test, topic_id: str | None = None) -> str:
-    where = f"{topic_id} › " if topic_id else ""
-    return f"  {MARK.get(test.status, '✗')} {where}{test.id}  [{test.status}]\n{_indent(test.message(), '      ')}"
+def _replay_line(
+    report: Report, topic_id: str, test: TestResult, lang: str | None = None, *, python: bool = False
+) -> str:
+    """The command that re-runs just this case (``--python``: prints it as a script); "" for none."""
+    if not replay.replayable(test):
+        return ""
+    command = replay.command(topic_id, report.seed, test.id, report.submission, python=python)
+    return "\n" + replay.say("as_python" if python else "again", lang, command=command)
+
+
+def _failure(test, topic_id: str, report: Report) -> str:
+    shown = test.message() + _replay_line(report, topic_id, test)
+    return f"  {MARK.get(test.status, '✗')} {topic_id} › {test.id}  [{test.status}]\n{_indent(shown, '      ')}"
+
+
+def case_report(report: Report) -> str:
+    """The cases of one ``check --case`` run, each in full: no array, output or traceback cut short."""
+    lines = []
+    for t in report.topics:
+        for test in t.tests:
+            if test.status == "passed":
+                lines.append(f"  {MARK['passed']} {t.id} › {test.id}  [{test.status}]")
+                lines.append("      " + replay.say("passes", seed=report.seed))
+                continue
+            with fmt.in_full():
+                shown = test.message() + _replay_line(report, t.id, test, python=test.last is not None)
+            lines.append(f"  {MARK.get(test.status, '✗')} {t.id} › {test.id}  [{test.status}]")
+            lines.append(_indent(shown, "      "))
+    return "\n".join(lines + isolation_lines(report))
 
 
 def isolation_lines(report: Report, lang: str | None = None) -> list[str]:
@@ -86,7 +112,7 @@ def grade_report(report: Report, numbers: dict[str, int], max_failures: int = 3)
     if errors or failures:
         lines += ["", say("first_problems")]
         lines += [f"  ! {t.id}: {_indent(t.message(), '    ').lstrip()}" for t in errors]
-        lines += [_failure(x, tid) for tid, x in failures[:max_failures]]
+        lines += [_failure(x, tid, report) for tid, x in failures[:max_failures]]
         if len(failures) > max_failures:
             lines.append("  " + say("more_problems", n=len(failures) - max_failures))
     lines += [
@@ -158,7 +184,8 @@ def check_report(
             first = first_failure(tests)
             lines.append(f"  {mark(first)} {fmt.pad(function, 22)} {tally(tests, lang)}")
             if first is not None and first.status != "not_implemented":
-                lines.append(_indent(f"[{first.id}] {first.message(lang)}", "      "))
+                shown = first.message(lang) + _replay_line(report, t.id, first, lang)
+                lines.append(_indent(f"[{first.id}] {shown}", "      "))
         lines.append("")
         if t.status == "passed":
             lines.append(click.style(say("topic_passed", lang, topic=t.id), fg="green"))
