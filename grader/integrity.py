@@ -7,6 +7,7 @@ hash in every report names the exact suites and curriculum that judged it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from pathlib import Path
@@ -21,7 +22,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 _known: dict[str, tuple[tuple, str]] = {}  # path -> (its stat key, its digest)
 
 
-def _hash(path: Path) -> str:
+def _hash(path: Path | str) -> str:
     """sha256 of a file, read again only when its inode, size, mtime or ctime changed.
 
     The ctime is set by the kernel on every write or metadata change (``os.utime``
@@ -34,32 +35,44 @@ def _hash(path: Path) -> str:
         known = _known.get(str(path))
         if known is not None and known[0] == key:
             return known[1]
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        with open(path, "rb") as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
     except OSError as exc:
         return f"unreadable ({exc.strerror})"
     _known[str(path)] = (key, digest)
     return digest
 
 
-def _grader_files() -> list[Path]:
-    return sorted(p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+def _grader_files() -> list[str]:
+    """Every file of the grader package but compiled caches (os.walk: a run takes two snapshots)."""
+    found = []
+    for folder, dirs, files in os.walk(PACKAGE_DIR):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        found += [os.path.join(folder, name) for name in files]
+    return sorted(found)
 
 
 def snapshot(submission: Submission) -> dict[str, str]:
     """Path -> sha256 of every file of the grader package and every topic file of the submission."""
-    files = _grader_files() + [Path(p) for p in submission.files.values()]
-    return {str(p): _hash(Path(p)) for p in files}
+    files = _grader_files() + [str(p) for p in submission.files.values()]
+    return {p: _hash(p) for p in files}
 
 
 JUDGING = ("suites/**/*.py", "worker/scenarios/**/*.py", "curriculum.toml", "feedback/*/*.toml")
 
 
-def judging_files() -> list[Path]:
-    """What decides a grade: the hidden suites, the worker's scenarios, the curriculum, the catalogs."""
+@functools.cache
+def _judging(listing: tuple[str, ...]) -> tuple[Path, ...]:
     files = {
         p for pattern in JUDGING for p in PACKAGE_DIR.glob(pattern) if p.is_file() and "__pycache__" not in p.parts
     }
-    return sorted(files, key=lambda p: p.relative_to(PACKAGE_DIR).as_posix())
+    return tuple(sorted(files, key=lambda p: p.relative_to(PACKAGE_DIR).as_posix()))
+
+
+def judging_files() -> list[Path]:
+    """What decides a grade: the hidden suites, the worker's scenarios, the curriculum, the catalogs
+    (globbed again whenever the package's listing changes)."""
+    return list(_judging(tuple(_grader_files())))
 
 
 def suite_hash(snap: dict[str, str] | None = None) -> str:
