@@ -7,7 +7,7 @@ grader/cli_catalog.py), in the language of ``--lang``, ``$GRADER_LANG`` or the l
 from __future__ import annotations
 
 import os
-import secrets
+import random
 import sys
 from pathlib import Path
 
@@ -23,7 +23,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import click  # noqa: E402
 
 from grader import curriculum as curriculum_file  # noqa: E402
-from grader import fmt, isolation, replay_cli, stubs  # noqa: E402
+from grader import fmt, isolation, stubs  # noqa: E402
 from grader.cli_catalog import Group, say  # noqa: E402
 from grader.pictures import cli as pictures_cli  # noqa: E402
 from grader.progress import Progress  # noqa: E402
@@ -57,7 +57,7 @@ def _submission(path: str) -> Submission:
 
 
 def _new_seed() -> int:
-    return secrets.randbelow(90000) + 10000
+    return random.SystemRandom().randrange(10000, 100000)  # secrets' randbelow, without importing secrets
 
 
 def _grade(submission: Submission, topics, seed: int | None, jobs: int = 1, cases=None):
@@ -155,6 +155,8 @@ def list_topics(submission):
 @click.option("--python", "as_python", is_flag=True)
 def check(topics, submission, seed, plot, cases, as_python):
     if cases or as_python:
+        from grader import replay_cli
+
         return replay_cli.check_cases(_curriculum(), topics, _submission(submission), seed, cases, as_python, _grade)
     cu, sub, progress = _curriculum(), _submission(submission), Progress(submission)
     if topics:
