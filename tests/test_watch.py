@@ -180,11 +180,11 @@ def test_watch_speaks_japanese(terminal, learner):
     tmux = terminal("ja")
     tmux.type(watch_command("-s", "exercises"))
     shown = tmux.wait_for("にチェック")
-    assert "トピック 1/13: svd_basics" in shown, shown
+    assert "課題 1/13: svd_basics" in shown, shown
     assert "まだ何も書かれていません。exercises/svd_basics.py の svd_2x2 から始めましょう。" in shown, shown
-    assert "h ヒント · l 一覧 · n 次のトピック · r 再チェック · q 終了" in shown.replace("\u00a0", " ")
+    assert "h ヒント · l 一覧 · n 次の課題 · r 再チェック · q 終了" in shown.replace("\u00a0", " ")
     tmux.keys("n")
-    tmux.wait_for("トピック 2/13: low_rank", "#2)")
+    tmux.wait_for("課題 2/13: low_rank", "#2)")
     tmux.keys("q")
     assert "grader watch を終了しました" in tmux.wait_for("exit=0")
 

@@ -7,6 +7,7 @@ import dataclasses
 
 import click
 
+from grader import curriculum
 from grader.feedback import Feedback, catalog
 from grader.feedback.render import fill, language, render, render_call, render_frames, render_output
 from grader.reports import html, text
@@ -112,7 +113,7 @@ def _topic(t: TopicResult, lang: str | None) -> dict:
     percent = 100 * t.score / t.max_score if t.max_score else 0
     return {
         "id": t.id,
-        "title": t.title,
+        "title": curriculum.title(t, lang),
         "section": t.section,
         "status": t.status,
         "label": text.label(t.status, lang),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from grader import restore
+from grader import curriculum, restore
 from grader.feedback.render import language
 from grader.progress import Progress
 from grader.reports import text
@@ -73,7 +73,7 @@ def register(main: click.Group) -> None:
                 number=number,
                 total=len(cu.topics),
                 topic=topic.id,
-                title=topic.title,
+                title=curriculum.title(topic, lang),
                 section=topic.section,
             )
         )

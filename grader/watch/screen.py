@@ -14,6 +14,7 @@ import unicodedata
 
 import click
 
+from grader import curriculum
 from grader.feedback import catalog
 from grader.feedback.render import fill, language
 from grader.reports import text
@@ -90,7 +91,9 @@ def _head(state: State, lang: str) -> list[Line]:
         learnt = catalog.template(f"watch.learnt.{state.moved_from}", lang)
         lines += _prose(say("passed", lang, topic=state.moved_from, learnt=learnt), {"fg": "green"}, "  ")
         lines += _prose(
-            say("next_topic", lang, topic=topic.id, title=topic.title, section=topic.section), {"fg": "green"}, "  "
+            say("next_topic", lang, topic=topic.id, title=curriculum.title(topic, lang), section=topic.section),
+            {"fg": "green"},
+            "  ",
         )
         lines += BLANK
     heading = say(
@@ -99,7 +102,7 @@ def _head(state: State, lang: str) -> list[Line]:
         number=state.number,
         total=len(state.topics),
         topic=topic.id,
-        title=topic.title,
+        title=curriculum.title(topic, lang),
         section=topic.section,
     )
     lines += _prose(heading, {"bold": True}, "  ")
@@ -139,7 +142,7 @@ def first_unmet(result: TopicResult) -> TestResult | None:
 
 def _panel(state: State, lang: str) -> list[Line]:
     if state.panel == "hints":
-        hints = state.topic.hints
+        hints = curriculum.hints(state.topic, lang)
         if not hints:
             return _prose(say("no_hints", lang, topic=state.topic.id))
         shown = hints[: state.hints_shown]
