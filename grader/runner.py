@@ -133,27 +133,31 @@ def grade(
     return grade_many([(submission, seed)], topics, curriculum, maxfail=maxfail, pool=pool, cases=cases)[0]
 
 
-def _shares(topics: list[Topic], jobs: int) -> list[list[Topic]]:
-    """Topics split into ``jobs`` shares of about equal cost (the suite's size stands for its cost)."""
-    shares: list[list[Topic]] = [[] for _ in range(min(jobs, len(topics)))]
-    loads = [0] * len(shares)
-    for topic in sorted(topics, key=lambda t: t.suite_file.stat().st_size, reverse=True):
-        lightest = loads.index(min(loads))
-        shares[lightest].append(topic)
-        loads[lightest] += topic.suite_file.stat().st_size
-    return shares
+def _graded_from(queue: int, submission, curriculum, seed, order: list[Topic], pool) -> list[Report]:
+    """Take topics off ``queue`` (one byte each: an index into ``order``) until it is empty; grade each."""
+    reports = []
+    while index := os.read(queue, 1):
+        pool = pool or WorkerPool(curriculum.forbidden_union())
+        reports.append(grade_many([(submission, seed)], [order[index[0]]], curriculum, pool=pool)[0])
+    return reports
 
 
 def _grade_in_parallel(submission, topics, curriculum, seed, pool, jobs) -> Report:
-    mine, *others = _shares(topics, jobs)
+    """``jobs`` judges (this process and forked ones, each with its own fork server) take the topics
+    one at a time off a shared queue, the largest suites first, so a slow topic does not hold up a share."""
+    order = sorted(topics, key=lambda t: t.suite_file.stat().st_size, reverse=True)[:255]
+    queue, feed = os.pipe()
+    os.write(feed, bytes(range(len(order))))
+    os.close(feed)
     children = []
-    for share in others:
+    start = time.monotonic()
+    for _ in range(min(jobs, len(order)) - 1):
         r, w = os.pipe()
         pid = os.fork()
-        if pid == 0:  # a judge of its own: pytest is imported already; a fork server of its own
+        if pid == 0:  # a judge of its own: pytest is imported already
             os.close(r)
             try:
-                result: object = grade(submission, share, curriculum, seed)
+                result: object = _graded_from(queue, submission, curriculum, seed, order, None)
             except BaseException as exc:  # noqa: BLE001  (reported by the parent)
                 result = GraderError(f"{type(exc).__name__}: {exc}")
             with os.fdopen(w, "wb") as f:
@@ -161,21 +165,26 @@ def _grade_in_parallel(submission, topics, curriculum, seed, pool, jobs) -> Repo
             os._exit(0)
         os.close(w)
         children.append((pid, r))
-    start = time.monotonic()
+    parts: list = []
     try:
-        parts = [grade(submission, mine, curriculum, seed, pool=pool)]
+        parts += _graded_from(queue, submission, curriculum, seed, order, pool)
     finally:
+        os.close(queue)
         for pid, r in children:
             with os.fdopen(r, "rb") as f:
                 try:
-                    parts.append(pickle.load(f))
+                    got = pickle.load(f)
                 except (EOFError, pickle.UnpicklingError):
-                    parts.append(GraderError("a parallel judge died without a report"))
+                    got = GraderError("a parallel judge died without a report")
+            parts += got if isinstance(got, list) else [got]
             os.waitpid(pid, 0)
     for part in parts:
         if isinstance(part, BaseException):
             raise part
     by_id = {t.id: t for part in parts for t in part.topics}
+    missing = [t.id for t in topics if t.id not in by_id]
+    if missing:
+        raise GraderError(f"no parallel judge graded {', '.join(missing)}")
     report = dataclasses.replace(parts[0], topics=[by_id[t.id] for t in topics], duration=time.monotonic() - start)
     report.tampered = "; ".join(p.tampered for p in parts if p.tampered)
     return report
