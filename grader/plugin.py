@@ -34,9 +34,16 @@ def function_of(item) -> str | None:
 class GraderPlugin:
     """``runs`` yields the gradings of the session (``grader.runner.Run``: sandbox, state, seed, outcomes)."""
 
-    def __init__(self, curriculum: Curriculum, maxfail: int | None = None, cases: Collection[str] | None = None):
+    def __init__(
+        self,
+        curriculum: Curriculum,
+        maxfail: int | None = None,
+        cases: Collection[str] | None = None,
+        functions: Collection[str] | None = None,
+    ):
         self.curriculum, self.maxfail = curriculum, maxfail
         self.cases = frozenset(cases) if cases else None  # run only the tests with these report ids
+        self.functions = frozenset(functions) if functions else None  # ... or of these curriculum functions
         self.runs: Iterator = iter(())
         self.run = None
         self.collected = False
@@ -59,6 +66,9 @@ class GraderPlugin:
                 )
         if self.cases is not None:
             self._select(config, items)
+        if self.functions is not None:
+            config.hook.pytest_deselected(items=[item for item in items if function_of(item) not in self.functions])
+            items[:] = [item for item in items if function_of(item) in self.functions]
         self.collected = True
 
     def _select(self, config, items) -> None:

@@ -198,19 +198,21 @@ def grade_many(
     maxfail: int | None = None,
     pool: WorkerPool | None = None,
     cases: Collection[str] | None = None,
+    functions: Collection[str] | None = None,
 ) -> list[Report]:
     """Grade each (submission, seed) on ``topics``, one after the other, in one pytest session.
 
     The suites are collected once; each grading then runs every test with
     its own sandbox (the pool's fork server is reset between gradings),
     answers and integrity check, so the reports are those of separate runs.
+    ``functions``: run only the tests of these curriculum functions (verify's probes).
     """
     missing = [t.id for t in topics if not t.suite_file.exists()]
     if missing:
         raise GraderError(f"no hidden suite for {', '.join(missing)} in {SUITES_DIR}")
     own_pool = pool is None
     pool = pool or WorkerPool(curriculum.forbidden_union())
-    plugin = GraderPlugin(curriculum, maxfail, cases)
+    plugin = GraderPlugin(curriculum, maxfail, cases, functions)
 
     def runs():
         for submission, seed in gradings:

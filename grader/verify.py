@@ -213,7 +213,11 @@ def _run(unit: _Unit) -> list[Report | str]:
                 submission = c["reference"].replace(topic.id, path, _label(job, topic))
             gradings.append((submission, job.seed))
             where.append(index)
-        reports = grade_many(gradings, [topic], c["curriculum"], maxfail=unit.maxfail, pool=c["pool"])
+        # a probe is judged on the tests of the functions it transforms: the others need not run
+        probed = {f for job in unit.jobs if job.probe is not None for f in job.probe.functions}
+        reports = grade_many(
+            gradings, [topic], c["curriculum"], maxfail=unit.maxfail, pool=c["pool"], functions=probed or None
+        )
     for index, report in zip(where, reports):
         results[index] = report
     return [r for r in results if r is not None]

@@ -182,3 +182,17 @@ def test_topics_graded_in_parallel_report_as_one_run(curriculum, pool):
     report = grade(submission(SOLUTIONS, curriculum), curriculum.select(TOPICS), curriculum, 7, pool=pool, jobs=2)
     assert [t.id for t in report.topics] == TOPICS
     assert report.score == report.max_score > 0 and not report.tampered
+
+
+def test_a_grading_can_run_the_tests_of_some_functions_only(curriculum, pool):
+    from grader.runner import grade_many
+
+    (report,) = grade_many(
+        [(submission(SOLUTIONS, curriculum), 7)],
+        curriculum.select(["svd_basics"]),
+        curriculum,
+        pool=pool,
+        functions={"svd_2x2"},
+    )
+    assert {x.function for t in report.topics for x in t.tests} == {"svd_2x2"}
+    assert report.score == curriculum.topic("svd_basics").functions["svd_2x2"].points

@@ -478,7 +478,6 @@ GRAPH = {
     "fresh-grad-is-zero": check_fresh,
     "backward-twice": check_backward_twice,
     "backward-on-subgraph": check_backward_subgraph,
-    "deep-chain-100000": check_deep_chain,
     "repeated-use": check_repeated_use,
 }
 GATED_GRAPH = ("fresh-grad-is-zero",)  # every grad's right answer is 0.0: counts once the other Var tests pass
@@ -654,3 +653,13 @@ def test_cheaper_mode(learner, seed, case):
             mistake=mistake,
             context=False,
         )
+
+
+# --- the 100 000-deep chain, last: the slowest case (a second or more of the learner's code) -----------------
+
+
+@pytest.mark.function("Var")
+@pytest.mark.parametrize("case", ["deep-chain-100000"])
+def test_var_graph_deep(learner, seed, case):
+    """Last in the suite, so that a run stopping at its first failure (verify's mutants) rarely pays for it."""
+    check_deep_chain(learner, cases.rng(seed, "Var", case))
