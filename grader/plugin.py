@@ -10,6 +10,7 @@ and structural tests, which count only once the function's ordinary cases pass.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Collection, Iterator
 from pathlib import Path
 
@@ -98,6 +99,7 @@ class GraderPlugin:
         """
         if session.testsfailed:  # collection errors
             raise session.Interrupted(f"{session.testsfailed} error(s) during collection")
+        gc.freeze()  # the collected session: not rescanned by the collector on every test (see runner)
         items = session.items
         for run in self.runs:
             self.run, failures = run, 0

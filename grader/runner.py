@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import io
 import os
 import pickle
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterable, Sized
 
 import pytest
 
@@ -72,6 +73,19 @@ QUIET_PLUGINS = (
     "python_path",
     "cacheprovider",
 )
+
+
+@contextlib.contextmanager
+def _collector_tuned():
+    """The judge's cyclic collector during a session: rarer passes, and what is alive when the
+    first test starts (pytest, the suites, the collected items) frozen out of every later pass."""
+    saved = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*saved)
 
 
 def pytest_args(topics: list[Topic]) -> list[str]:
@@ -191,7 +205,7 @@ def _grade_in_parallel(submission, topics, curriculum, seed, pool, jobs) -> Repo
 
 
 def grade_many(
-    gradings: list[tuple[Submission, int]],
+    gradings: Iterable[tuple[Submission, int]],
     topics: list[Topic],
     curriculum: Curriculum,
     *,
@@ -199,12 +213,17 @@ def grade_many(
     pool: WorkerPool | None = None,
     cases: Collection[str] | None = None,
     functions: Collection[str] | None = None,
+    reported: Callable[[Report], None] | None = None,
 ) -> list[Report]:
     """Grade each (submission, seed) on ``topics``, one after the other, in one pytest session.
 
     The suites are collected once; each grading then runs every test with
     its own sandbox (the pool's fork server is reset between gradings),
     answers and integrity check, so the reports are those of separate runs.
+    ``gradings`` may be a generator that waits for the next submission
+    (``grader batch``'s judges); with ``reported``, each report is passed to
+    it as its grading ends (before the next one is asked for) instead of
+    being kept and returned.
     ``functions``: run only the tests of these curriculum functions (verify's probes).
     """
     missing = [t.id for t in topics if not t.suite_file.exists()]
@@ -213,6 +232,8 @@ def grade_many(
     own_pool = pool is None
     pool = pool or WorkerPool(curriculum.forbidden_union())
     plugin = GraderPlugin(curriculum, maxfail, cases, functions)
+    reports: list[Report] = []
+    finished: list[bool] = []  # per finished run: was it tampered with?
 
     def runs():
         for submission, seed in gradings:
@@ -225,13 +246,17 @@ def grade_many(
             finally:
                 sandbox.close()
                 run.duration = time.monotonic() - start
-            done.append(run)
+            report = _report(run, topics, pool.tier)  # reached only when the run went to its end
+            finished.append(bool(report.tampered))
+            if reported is None:
+                reports.append(report)
+            else:  # handed on, not kept: a judge may grade a whole class in one session
+                reported(report)
 
-    done: list[Run] = []
     plugin.runs = runs()
     out = io.StringIO()
     try:
-        with _clean_pytest_env(), contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        with _clean_pytest_env(), _collector_tuned(), contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
             code = pytest.main(pytest_args(topics), plugins=[plugin])
     finally:
         plugin.runs.close()
@@ -240,19 +265,19 @@ def grade_many(
     if plugin.unknown:
         raise UnknownCase(plugin.unknown, plugin.known)
     ran = code in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) and plugin.collected
-    reports = []
-    for run in done:
-        tampered = integrity.changes(run.before, integrity.snapshot(run.submission))
-        if not ran and not tampered:
-            raise GraderError(
-                f"the hidden suites could not run (pytest exit code {int(code)}):\n{out.getvalue()[-3000:]}"
-            )
-        report = score_run(run.outcomes if ran else None, topics, run.submission.label, run.seed, run.duration)
-        report.isolation, report.grader_version = pool.tier.to_dict(), __version__
-        report.suite_hash = integrity.suite_hash(run.before)
-        if tampered:
-            integrity.mark_tampered(report, tampered)
-        reports.append(report)
-    if len(reports) != len(gradings):
+    tampered = bool(finished) and all(finished)  # a changed judge may well not run
+    incomplete = isinstance(gradings, Sized) and len(finished) != len(gradings)
+    if (not ran and not tampered) or incomplete:
         raise GraderError(f"the hidden suites could not run (pytest exit code {int(code)}):\n{out.getvalue()[-3000:]}")
     return reports
+
+
+def _report(run: Run, topics: list[Topic], tier) -> Report:
+    """A finished run as a Report, with its integrity check (a submission that changed the grader's files)."""
+    tampered = integrity.changes(run.before, integrity.snapshot(run.submission))
+    report = score_run(run.outcomes, topics, run.submission.label, run.seed, run.duration)
+    report.isolation, report.grader_version = tier.to_dict(), __version__
+    report.suite_hash = integrity.suite_hash(run.before)
+    if tampered:
+        integrity.mark_tampered(report, tampered)
+    return report
