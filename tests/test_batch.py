@@ -360,3 +360,71 @@ def test_class_report_shows_the_class_numbers_and_its_mistakes(graded_class, cur
     shown = {e["data-test"]: int(e["data-learners"]) for e in page.rows("data-test")}
     assert shown == {t: len(s) for t, s in failing.items()}
     assert {e["data-learner"] for e in page.rows("data-learner")} == {"carol", "dave", "mallory"}
+
+
+# --- the judges of local.run: long-lived children, one task at a time -------------------------------------
+
+
+def _tasks(*names):
+    return [{"learner": {"name": name}} for name in names]
+
+
+def _run(tasks, judge, jobs=2, timeout=20.0):
+    from grader.batch import local
+
+    results = {}
+    local.run(tasks, judge, jobs, timeout, lambda task, result: results.__setitem__(task["learner"]["name"], result))
+    return results
+
+
+def _judge(tasks, send):
+    for task in tasks:
+        name = task["learner"]["name"]
+        if name == "dies":
+            os._exit(3)
+        if name == "hangs":
+            time.sleep(60)
+        send({"learner": name, "status": "graded", "pid": os.getpid()})
+
+
+def test_a_judge_grades_task_after_task_and_every_task_gets_one_result():
+    names = [f"l{i}" for i in range(8)]
+    results = _run(_tasks(*names), _judge, jobs=2)
+    assert sorted(results) == names and all(r["status"] == "graded" for r in results.values())
+    assert len({r["pid"] for r in results.values()}) <= 2  # two judges served all eight
+
+
+def test_a_judge_that_dies_costs_only_its_task_and_a_fresh_one_goes_on():
+    results = _run(_tasks("a", "dies", "b", "c", "d"), _judge, jobs=1)
+    assert results["dies"]["status"] == "crashed: the grading process died (exit code 3) without a report"
+    assert all(results[n]["status"] == "graded" for n in "abcd")
+    assert results["a"]["pid"] != results["d"]["pid"]
+
+
+def test_a_task_past_its_deadline_is_a_timeout_and_the_others_are_graded():
+    start = time.monotonic()
+    results = _run(_tasks("hangs", "a", "b", "c"), _judge, jobs=2, timeout=1.0)
+    assert results["hangs"]["status"] == "timeout: grading took longer than 1 s (--timeout)"
+    assert all(results[n]["status"] == "graded" for n in "abc")
+    assert time.monotonic() - start < 15
+
+
+def test_one_judge_grades_several_learners_in_one_session_each_on_their_own(tmp_path):
+    """Learners graded one after the other by the same judge: each report is their own."""
+    from grader.batch.learners import Learner
+    from grader.batch.task import judge
+
+    subs = tmp_path / "subs"
+    learner(subs, "first")
+    mutated(subs, "second", "negative_sigma")
+    learner(subs, "third")
+    tasks = [
+        {"learner": Learner(name, subs / name, "folder").plain(), "topics": [TOPIC], "seed": 5}
+        for name in ("first", "second", "third")
+    ]
+    sent = []
+    judge(iter(tasks), sent.append)
+    assert [r["learner"] for r in sent] == ["first", "second", "third"]
+    scores = [r["report"]["score"] for r in sent]
+    assert scores[0] == scores[2] == sent[0]["report"]["max_score"] > scores[1]
+    assert {r["report"]["submission"] for r in sent} == {"first", "second", "third"}

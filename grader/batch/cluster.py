@@ -218,12 +218,12 @@ def main() -> None:
     from grader import runner  # noqa: F401  (pytest loaded before the child forks, as in a local batch)
     from grader.batch import local
     from grader.batch.local import _die_with_parent
-    from grader.batch.task import grade_one
+    from grader.batch.task import judge
 
     _die_with_parent(os.getppid())
     task = json.loads(sys.stdin.buffer.read())
     results: list[dict] = []
-    local.run([task], grade_one, 1, float(sys.argv[1]), lambda _task, result: results.append(result))
+    local.run([task], judge, 1, float(sys.argv[1]), lambda _task, result: results.append(result))
     sys.stdout.write(json.dumps(results[0]))
 
 

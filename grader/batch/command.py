@@ -21,7 +21,7 @@ from grader import __version__
 from grader.batch import local, stats, tables
 from grader.batch.gradebook import Gradebook
 from grader.batch.learners import Learner, content_hash, discover
-from grader.batch.task import grade_one
+from grader.batch.task import judge
 from grader.curriculum import Curriculum
 from grader.feedback.render import message
 from grader.integrity import suite_hash
@@ -156,7 +156,7 @@ def _unchanged(last, digest: str | None, here: str, topics: list[str]) -> bool:
 
 def _local(opts: Options):
     def grade(tasks, done):
-        local.run(tasks, grade_one, opts.jobs, opts.timeout, done)
+        local.run(tasks, judge, opts.jobs, opts.timeout, done)
 
     return grade
 
