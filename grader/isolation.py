@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import fcntl
 import functools
+import importlib.util
 import os
 import random
 import shutil
@@ -33,8 +34,6 @@ import sys
 import sysconfig
 import tempfile
 from pathlib import Path
-
-import numpy
 
 import grader
 
@@ -124,11 +123,19 @@ def _site_dirs() -> set[str]:
     return {os.path.realpath(d) for d in dirs if d and os.path.isdir(d)}
 
 
+def _origin(module: str) -> str:
+    """Where a package's ``__init__`` is, without importing it (the grader launches its worker first)."""
+    spec = importlib.util.find_spec(module)
+    if spec is None or spec.origin is None:
+        raise RuntimeError(f"{module} is not installed")
+    return spec.origin
+
+
 @functools.cache
 def layout() -> Layout:
     python, *stdlib = _python_files()
     binds = [(python, python)] + [(p, p) for p in stdlib]
-    numpy_dir = os.path.dirname(os.path.realpath(numpy.__file__))
+    numpy_dir = os.path.dirname(os.path.realpath(_origin("numpy")))
     binds.append((numpy_dir, f"{LIB}/numpy"))
     if os.path.isdir(numpy_dir + ".libs"):
         binds.append((numpy_dir + ".libs", f"{LIB}/numpy.libs"))

@@ -25,19 +25,15 @@ import dataclasses
 import json
 import os
 import select
-import shutil
 import signal
 import socket
 import struct
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-from grader import isolation, wire
+from grader import isolation, prestart, wire
 
 OUTPUT_KEEP = 4000  # characters of learner output kept for feedback
 OUTPUT_LIMIT = 1 << 20  # bytes of learner output per call before the worker is killed
@@ -97,38 +93,8 @@ class Zygote:
 
     def __init__(self, init: dict, tier: isolation.Tier):
         self.tier = tier
-        self._ctl, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self._lease = isolation.UidLease() if tier.sandboxed and os.geteuid() == 0 else None
-        ctl = theirs.fileno()
-        if tier.sandboxed:
-            self.dir = None
-            home = isolation.WORK
-            argv = isolation.sandbox_command(isolation.worker_argv(ctl), self._lease.uid if self._lease else None)
-        else:
-            self.dir = Path(tempfile.mkdtemp(prefix="grader-worker-"))
-            home = str(self.dir)
-            argv = [sys.executable, "-I", "-B", "-m", "grader.worker", "--ctl", str(ctl)]
-        env = {
-            "PATH": "/usr/bin:/bin",
-            "HOME": home,
-            "TMPDIR": home,
-            "LANG": "C.UTF-8",
-            "OPENBLAS_NUM_THREADS": "1",
-            "OMP_NUM_THREADS": "1",
-            "MKL_NUM_THREADS": "1",
-        }
-        self._errors = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen(
-            argv,
-            pass_fds=(ctl,),
-            cwd=self.dir or "/",
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=self._errors,
-            stderr=self._errors,
-            start_new_session=True,
-        )
-        theirs.close()
+        self._launched = launched = prestart.take(tier) or prestart.launch(tier)
+        self.proc, self._ctl, self._errors = launched.proc, launched.ctl, launched.errors
         self._ready = False
         self._ctl.send(json.dumps({**init, "nproc": isolation.NPROC if tier.sandboxed else 0}).encode())
 
@@ -209,18 +175,7 @@ class Zygote:
         return self.proc.poll() is None and self._ctl.fileno() >= 0
 
     def kill(self) -> None:
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        self.proc.wait()
-        self._ctl.close()
-        if self._lease is not None:
-            self._lease.release()
-            self._lease = None
-        if self.dir is not None:
-            shutil.rmtree(self.dir, ignore_errors=True)
+        self._launched.kill()
 
 
 class Worker:
