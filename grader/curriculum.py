@@ -6,9 +6,9 @@ import ast
 import dataclasses
 import functools
 import importlib
-import tomllib
 from pathlib import Path
 
+from grader import tomlcache
 from grader.feedback import catalog
 from grader.feedback.lang import language
 
@@ -58,7 +58,9 @@ class Function:
         return named
 
 
+@functools.cache
 def parse_signature(signature: str) -> ast.arguments:
+    """The parsed parameter list (cached: every recorded call names its arguments with it; do not mutate)."""
     try:
         node = ast.parse(f"def f{signature}: pass").body[0]
     except SyntaxError:
@@ -204,5 +206,4 @@ def hints(topic: Topic, lang: str | None = None) -> tuple[str, ...]:
 
 @functools.cache
 def load(path: Path = CURRICULUM_FILE) -> Curriculum:
-    with open(path, "rb") as f:
-        return Curriculum(tomllib.load(f))
+    return Curriculum(tomlcache.load(path))

@@ -7,7 +7,6 @@ import contextvars
 import sys
 
 import numpy as np
-import wcwidth
 
 from grader.wire import FnRef
 
@@ -102,8 +101,17 @@ def assignments(named: dict, indent: int = 2) -> str:
 # --- text in a terminal: East Asian wide characters (漢字, かな) take two columns ---------------
 
 
+def _plain(text: str) -> bool:
+    """Printable ASCII only: one column per character (most of the grader's English output)."""
+    return text.isascii() and text.isprintable()
+
+
 def width(text: str) -> int:
     """The columns one line takes in a terminal: wide characters count two, colour codes none."""
+    if _plain(text):
+        return len(text)
+    import wcwidth  # 30 ms to import: only for text that needs it
+
     return wcwidth.width(text)
 
 
@@ -115,6 +123,10 @@ def pad(text: str, columns: int, align: str = "<") -> str:
 
 def clip(text: str, columns: int) -> str:
     """The longest start of ``text`` that fits in ``columns`` display columns."""
+    if _plain(text):
+        return text[: max(columns, 0)]
+    import wcwidth
+
     return wcwidth.clip(text, 0, columns)
 
 

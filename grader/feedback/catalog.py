@@ -12,8 +12,9 @@ hints of ``[curriculum.<topic>]``).
 from __future__ import annotations
 
 import functools
-import tomllib
 from pathlib import Path
+
+from grader import tomlcache
 
 CATALOG_DIR = Path(__file__).resolve().parent
 FALLBACK = "en"
@@ -43,11 +44,10 @@ def messages(lang: str) -> dict[str, Entry]:
     out: dict[str, Entry] = {}
     folder = CATALOG_DIR / lang
     for path in sorted(folder.glob("*.toml")) if folder.is_dir() else ():
-        with open(path, "rb") as f:
-            for code, text in _flatten(tomllib.load(f)).items():
-                if code in out:
-                    raise ValueError(f"{path}: {code} is defined twice in the {lang} catalog")
-                out[code] = text
+        for code, text in _flatten(tomlcache.load(path)).items():
+            if code in out:
+                raise ValueError(f"{path}: {code} is defined twice in the {lang} catalog")
+            out[code] = text
     return out
 
 
