@@ -10,6 +10,7 @@ and structural tests, which count only once the function's ordinary cases pass.
 
 from __future__ import annotations
 
+import functools
 import gc
 from collections.abc import Collection, Iterator
 from pathlib import Path
@@ -24,7 +25,12 @@ from grader.scoring import TestOutcome, test_id
 
 
 def topic_of(item) -> str:
-    return Path(str(item.path)).stem
+    return _stem(str(item.path))
+
+
+@functools.cache
+def _stem(path: str) -> str:  # asked several times per test: a Path each time cost 5% of the judge
+    return Path(path).stem
 
 
 def function_of(item) -> str | None:
@@ -48,6 +54,7 @@ class GraderPlugin:
         self.runs: Iterator = iter(())
         self.run = None
         self.collected = False
+        self._item = None  # the test now set up or run
         self.known: list[str] = []  # with cases: the report id of every test collected ...
         self.unknown: list[str] = []  # ... and the cases asked for that none of them has
 
@@ -81,9 +88,11 @@ class GraderPlugin:
         items[:] = kept
 
     @pytest.fixture
-    def learner(self, request):
-        topic = self.curriculum.topic(topic_of(request.node))
-        return Learner(topic, self.run.state, function_of(request.node))
+    def learner(self):
+        # the test being set up, from _run_test: asking pytest for ``request`` instead builds a
+        # fixture definition (and inspects a signature) on every test
+        item = self._item
+        return Learner(self.curriculum.topic(topic_of(item)), self.run.state, function_of(item))
 
     @pytest.fixture
     def seed(self):
@@ -118,6 +127,7 @@ class GraderPlugin:
         excinfo = None
         if not item._request:  # as pytest's runtestprotocol: a fresh fixture request for every run of a test
             item._initrequest()
+        self._item = item
         try:
             item.session._setupstate.setup(item)
             item.runtest()

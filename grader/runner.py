@@ -147,51 +147,62 @@ def grade(
     return grade_many([(submission, seed)], topics, curriculum, maxfail=maxfail, pool=pool, cases=cases)[0]
 
 
-def _graded_from(queue: int, submission, curriculum, seed, order: list[Topic], pool) -> list[Report]:
+def _graded_from(queue: int, submission, curriculum, seed, order: list[Topic], pool: WorkerPool) -> list[Report]:
     """Take topics off ``queue`` (one byte each: an index into ``order``) until it is empty; grade each."""
     reports = []
     while index := os.read(queue, 1):
-        pool = pool or WorkerPool(curriculum.forbidden_union())
         reports.append(grade_many([(submission, seed)], [order[index[0]]], curriculum, pool=pool)[0])
     return reports
 
 
 def _grade_in_parallel(submission, topics, curriculum, seed, pool, jobs) -> Report:
-    """``jobs`` judges (this process and forked ones, each with its own fork server) take the topics
-    one at a time off a shared queue, the largest suites first, so a slow topic does not hold up a share."""
+    """``jobs`` judges (this process and forked ones) take the topics one at a time off a shared queue,
+    the largest suites first, so a slow topic does not hold up a share. All of them fork their workers
+    from one fork server (the forked judges over channels of their own); it is reset once, at the end."""
+    own_pool = pool is None
+    pool = pool or WorkerPool(curriculum.forbidden_union())
     order = sorted(topics, key=lambda t: t.suite_file.stat().st_size, reverse=True)[:255]
     queue, feed = os.pipe()
     os.write(feed, bytes(range(len(order))))
     os.close(feed)
-    children = []
-    start = time.monotonic()
-    for _ in range(min(jobs, len(order)) - 1):
-        r, w = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # a judge of its own: pytest is imported already
-            os.close(r)
-            try:
-                result: object = _graded_from(queue, submission, curriculum, seed, order, None)
-            except BaseException as exc:  # noqa: BLE001  (reported by the parent)
-                result = GraderError(f"{type(exc).__name__}: {exc}")
-            with os.fdopen(w, "wb") as f:
-                pickle.dump(result, f)
-            os._exit(0)
-        os.close(w)
-        children.append((pid, r))
+    children: list[tuple[int, int]] = []
     parts: list = []
+    start = time.monotonic()
+    pool.held = True
     try:
-        parts += _graded_from(queue, submission, curriculum, seed, order, pool)
-    finally:
-        os.close(queue)
-        for pid, r in children:
-            with os.fdopen(r, "rb") as f:
+        for _ in range(min(jobs, len(order)) - 1):
+            branch = pool.branch()
+            r, w = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # a judge of its own: pytest is imported already
+                os.close(r)
                 try:
-                    got = pickle.load(f)
-                except (EOFError, pickle.UnpicklingError):
-                    got = GraderError("a parallel judge died without a report")
-            parts += got if isinstance(got, list) else [got]
-            os.waitpid(pid, 0)
+                    result: object = _graded_from(queue, submission, curriculum, seed, order, branch)
+                except BaseException as exc:  # noqa: BLE001  (reported by the parent)
+                    result = GraderError(f"{type(exc).__name__}: {exc}")
+                with os.fdopen(w, "wb") as f:
+                    pickle.dump(result, f)
+                os._exit(0)
+            os.close(w)
+            branch.close()  # the child's now: the fork server drops the channel when the child exits
+            children.append((pid, r))
+        try:
+            parts += _graded_from(queue, submission, curriculum, seed, order, pool)
+        finally:
+            os.close(queue)
+            for pid, r in children:
+                with os.fdopen(r, "rb") as f:
+                    try:
+                        got = pickle.load(f)
+                    except (EOFError, pickle.UnpicklingError):
+                        got = GraderError("a parallel judge died without a report")
+                parts += got if isinstance(got, list) else [got]
+                os.waitpid(pid, 0)
+    finally:
+        pool.held = False
+        pool.reset()
+        if own_pool:
+            pool.close()
     for part in parts:
         if isinstance(part, BaseException):
             raise part

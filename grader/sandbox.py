@@ -178,6 +178,37 @@ class Zygote:
         self._launched.kill()
 
 
+class Channel(Zygote):
+    """One more control channel to a running fork server, for a judge forked from its grader.
+
+    It spawns and reaps like the ``Zygote`` it came from (fork server and
+    sandbox are shared); resetting and stopping the fork server stay with the
+    creator, so ``reset`` does nothing and ``kill`` only closes the channel.
+    """
+
+    def __init__(self, zygote: Zygote):
+        zygote.wait_ready()
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            zygote._ask({"op": "channel"}, SPAWN_TIMEOUT, (theirs.fileno(),))
+        except WorkerStartError:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
+        self.tier, self._ctl, self._errors, self._ready = zygote.tier, ours, zygote._errors, True
+
+    @property
+    def alive(self) -> bool:
+        return self._ctl.fileno() >= 0
+
+    def reset(self) -> None:
+        pass
+
+    def kill(self) -> None:
+        self._ctl.close()
+
+
 class Worker:
     """One forked child of the fork server, serving one learner module.
 
@@ -224,8 +255,11 @@ class Worker:
     def _cpu_seconds(self) -> float:
         """CPU time the child has used so far (Linux /proc; 0 where it cannot be read)."""
         try:
-            with open(f"/proc/{self.pid}/stat", "rb") as f:
-                fields = f.read().rsplit(b")", 1)[1].split()
+            fd = os.open(f"/proc/{self.pid}/stat", os.O_RDONLY | os.O_CLOEXEC)  # twice a call: no io stack
+            try:
+                fields = os.read(fd, 4096).rsplit(b")", 1)[1].split()
+            finally:
+                os.close(fd)
             return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
         except (OSError, ValueError, IndexError, TypeError):
             return 0.0
@@ -367,6 +401,7 @@ class WorkerPool:
         self.tier = tier or isolation.current()
         self._init = {"forbidden": sorted(forbidden), "memory_mb": memory_mb, "file_mb": file_mb}
         self._zygote: Zygote | None = Zygote(self._init, self.tier)
+        self.held = False  # True while topics of one submission are graded in parallel: no resets between
 
     def take(self) -> Worker:
         """A started worker; one failed start is retried with a new fork server, a second is a WorkerStartError."""
@@ -385,8 +420,18 @@ class WorkerPool:
                     raise
         raise AssertionError("unreachable")
 
+    def branch(self) -> WorkerPool:
+        """A pool for a judge about to be forked from this process: its workers come from this pool's
+        fork server over a channel of their own (no second start-up). Resetting stays with this pool."""
+        if self._zygote is None or not self._zygote.alive:
+            self._zygote = Zygote(self._init, self.tier)
+        other = WorkerPool.__new__(WorkerPool)
+        other.tier, other._init, other._zygote, other.held = self.tier, self._init, Channel(self._zygote), True
+        return other
+
     def reset(self) -> None:
-        if self._zygote is not None:
+        """Between submissions: nothing of the last one is left in the sandbox (not while ``held``)."""
+        if self._zygote is not None and not self.held:
             self._zygote.reset()
 
     def close(self) -> None:

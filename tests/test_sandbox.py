@@ -289,3 +289,30 @@ def test_workers_die_with_the_grader(tmp_path):
             return
         time.sleep(0.05)
     pytest.fail("the worker outlived the grader")
+
+
+def test_a_branch_serves_a_forked_judge_from_the_same_fork_server_and_cannot_reset_it(tmp_path):
+    """grade --jobs: a forked judge spawns over its own channel; its sandbox closing leaves the parent's alone."""
+    (tmp_path / "toy.py").write_text(TOY)
+    files = {"toy": tmp_path / "toy.py"}
+    pool = WorkerPool([])
+    try:
+        mine = Sandbox(files, pool)
+        assert call(mine, "add", 1, 2).value == 3
+        worker_pid = mine._workers["toy"].pid
+        branch = pool.branch()
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            theirs = Sandbox(files, branch)
+            ok = call(theirs, "add", 2, 3).value == 5 and isinstance(branch._zygote, sandbox_module.Channel)
+            theirs.close()  # a reset from here would kill the parent's worker
+            os.write(w, b"1" if ok else b"0")
+            os._exit(0)
+        branch.close()
+        os.waitpid(pid, 0)
+        assert os.read(r, 1) == b"1"
+        assert call(mine, "add", 4, 5).value == 9 and mine._workers["toy"].pid == worker_pid
+        mine.close()
+    finally:
+        pool.close()

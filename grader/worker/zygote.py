@@ -14,6 +14,9 @@ one JSON object per datagram:
   (``grader.worker.serve``). The zygote answers ``{"ok": True, "id": n}``.
 * ``reap`` ``id``: wait for that child (already killed by the trusted side),
   delete its folder and answer its wait status.
+* ``channel`` (with one file descriptor: a socket of the same kind): one
+  more control channel, for a judge forked from the grader (``grader grade
+  --jobs``); it may spawn and reap, not reset.
 * ``reset``: between submissions. Kill every process of the sandbox but this
   one and its ancestors (inside a pid namespace of its own only), reap them,
   and empty cwd, so nothing one learner left behind meets the next.
@@ -27,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import select
 import shutil
 import signal
 import socket
@@ -102,11 +106,12 @@ def _reap_all() -> None:
             return
 
 
-def _child(number: int, fds: list[int], ctl: socket.socket) -> None:
+def _child(number: int, fds: list[int], channels: list[socket.socket]) -> None:
     """In the forked child: become a worker for one module, then exit."""
     req, resp, out = fds
     try:
-        ctl.close()
+        for chan in channels:
+            chan.close()
         os.setsid()
         _prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: die with the zygote
         os.dup2(out, 1)
@@ -136,39 +141,49 @@ def main(argv=None) -> None:
     serve.prepare(init)
     own_pid_namespace = bool(init.get("nproc")) and os.getpid() < 64
     ctl.send(json.dumps({"ok": True}).encode())
+    channels = [ctl]  # the grader's; more come with "channel", one per judge forked from it
     number = 0
     while True:
-        try:
-            data, fds, _, _ = socket.recv_fds(ctl, 1 << 16, 3)
-        except OSError:
-            return
-        if not data:
-            return
-        request = json.loads(data)
-        op = request.get("op")
-        if op == "spawn" and len(fds) == 3:
-            number += 1
-            pid = os.fork()
-            if pid == 0:
-                _child(number, fds, ctl)
+        for chan in select.select(channels, [], [])[0]:
+            try:
+                data, fds, _, _ = socket.recv_fds(chan, 1 << 16, 3)
+            except OSError:
+                data, fds = b"", []
+            if not data:
+                if chan is ctl:
+                    return  # the grader is gone
+                channels.remove(chan)
+                chan.close()
+                continue
+            request = json.loads(data)
+            op = request.get("op")
+            if op == "spawn" and len(fds) == 3:
+                number += 1
+                pid = os.fork()
+                if pid == 0:
+                    _child(number, fds, channels)
+                for fd in fds:
+                    os.close(fd)
+                _children[number] = pid
+                chan.send(json.dumps({"ok": True, "id": number}).encode())
+                continue
+            if op == "channel" and len(fds) == 1:
+                channels.append(socket.socket(fileno=fds[0]))
+                chan.send(json.dumps({"ok": True}).encode())
+                continue
             for fd in fds:
                 os.close(fd)
-            _children[number] = pid
-            ctl.send(json.dumps({"ok": True, "id": number}).encode())
-            continue
-        for fd in fds:
-            os.close(fd)
-        if op == "reap":
-            child = int(request.get("id", -1))
-            pid = _children.pop(child, None)
-            status = os.waitpid(pid, 0)[1] if pid else None
-            shutil.rmtree(os.path.join(serve.HOME, f"w{child}"), ignore_errors=True)  # no copy outlives its worker
-            ctl.send(json.dumps({"ok": pid is not None, "status": status}).encode())
-        elif op == "reset":
-            _reset(own_pid_namespace)
-            ctl.send(json.dumps({"ok": True}).encode())
-        else:
-            ctl.send(json.dumps({"ok": False, "message": f"unknown request {op!r}"}).encode())
+            if op == "reap":
+                child = int(request.get("id", -1))
+                pid = _children.pop(child, None)
+                status = os.waitpid(pid, 0)[1] if pid else None
+                shutil.rmtree(os.path.join(serve.HOME, f"w{child}"), ignore_errors=True)  # no copy outlives its worker
+                chan.send(json.dumps({"ok": pid is not None, "status": status}).encode())
+            elif op == "reset" and chan is ctl:
+                _reset(own_pid_namespace)
+                chan.send(json.dumps({"ok": True}).encode())
+            else:
+                chan.send(json.dumps({"ok": False, "message": f"unknown request {op!r}"}).encode())
 
 
 if __name__ == "__main__":
