@@ -52,10 +52,19 @@ def _grader_files() -> list[str]:
     return sorted(found)
 
 
-def snapshot(submission: Submission) -> dict[str, str]:
-    """Path -> sha256 of every file of the grader package and every topic file of the submission."""
-    files = _grader_files() + [str(p) for p in submission.files.values()]
-    return {p: _hash(p) for p in files}
+def snapshot(submission: Submission, grader: dict[str, str] | None = None) -> dict[str, str]:
+    """Path -> sha256 of every file of the grader package and every topic file of the submission.
+
+    ``grader``: the grader's part of a snapshot taken just before (``grader_part``), when nothing
+    ran in between: the package is then not listed and hashed again (one grading after another)."""
+    found = dict(grader) if grader is not None else {p: _hash(p) for p in _grader_files()}
+    return found | {str(p): _hash(p) for p in submission.files.values()}
+
+
+def grader_part(snap: dict[str, str]) -> dict[str, str]:
+    """The grader package's files of a snapshot."""
+    inside = str(PACKAGE_DIR) + os.sep
+    return {p: h for p, h in snap.items() if p.startswith(inside)}
 
 
 JUDGING = ("suites/**/*.py", "worker/scenarios/**/*.py", "curriculum.toml", "feedback/*/*.toml")
@@ -81,7 +90,8 @@ def suite_hash(snap: dict[str, str] | None = None) -> str:
     Two gradings with the same grader version, seed and suite hash give the same points for the same files.
     """
     h = hashlib.sha256()
-    for path in judging_files():
+    judging = _judging(tuple(sorted(grader_part(snap)))) if snap is not None else judging_files()
+    for path in judging:
         digest = snap.get(str(path)) if snap is not None else None
         h.update(f"{path.relative_to(PACKAGE_DIR).as_posix()}\0{digest or _hash(path)}\n".encode())
     return h.hexdigest()[:16]

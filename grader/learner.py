@@ -54,8 +54,9 @@ class Exchange:
 class RunState:
     """Per grading run: the answer cache and the timeout strikes, shared by all tests."""
 
-    def __init__(self, sandbox: Sandbox, display: dict[str, str]):
+    def __init__(self, sandbox: Sandbox, display: dict[str, str], pictures: bool = True):
         self.sandbox, self.display = sandbox, display
+        self.pictures = pictures  # gather the extra data a failure's picture draws (grader.pictures)
         self.cache: dict[tuple, Answer] = {}
         self.strikes: dict[str, int] = {}
 
@@ -65,6 +66,11 @@ class Learner:
         self._topic, self._state, self._test_function = topic, state, test_function
         self.last: Exchange | None = None
         self.answers: list[str] = []  # digests of the usable answers this test received
+
+    @property
+    def pictures(self) -> bool:
+        """Does this run want the extra data for pictures of failures (not verify, which only needs verdicts)?"""
+        return self._state.pictures
 
     def __getattr__(self, name: str):
         if name.startswith("_") or name not in self._topic.functions:

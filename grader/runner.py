@@ -225,6 +225,7 @@ def grade_many(
     cases: Collection[str] | None = None,
     functions: Collection[str] | None = None,
     reported: Callable[[Report], None] | None = None,
+    pictures: bool = True,
 ) -> list[Report]:
     """Grade each (submission, seed) on ``topics``, one after the other, in one pytest session.
 
@@ -235,7 +236,8 @@ def grade_many(
     (``grader batch``'s judges); with ``reported``, each report is passed to
     it as its grading ends (before the next one is asked for) instead of
     being kept and returned.
-    ``functions``: run only the tests of these curriculum functions (verify's probes).
+    ``functions``: run only the tests of these curriculum functions (verify's probes);
+    ``pictures=False``: skip the learner calls that only gather data for pictures of failures.
     """
     missing = [t.id for t in topics if not t.suite_file.exists()]
     if missing:
@@ -247,17 +249,19 @@ def grade_many(
     finished: list[bool] = []  # per finished run: was it tampered with?
 
     def runs():
+        grader: dict[str, str] | None = None  # the package as the last run's closing check saw it
         for submission, seed in gradings:
-            before = integrity.snapshot(submission)
+            before = integrity.snapshot(submission, grader)
             sandbox = Sandbox(submission.files, pool)
-            run = Run(submission, seed, sandbox, RunState(sandbox, submission.display()), before)
+            run = Run(submission, seed, sandbox, RunState(sandbox, submission.display(), pictures), before)
             start = time.monotonic()
             try:
                 yield run
             finally:
                 sandbox.close()
                 run.duration = time.monotonic() - start
-            report = _report(run, topics, pool.tier)  # reached only when the run went to its end
+            report, after = _report(run, topics, pool.tier)  # reached only when the run went to its end
+            grader = integrity.grader_part(after)
             finished.append(bool(report.tampered))
             if reported is None:
                 reports.append(report)
@@ -283,12 +287,14 @@ def grade_many(
     return reports
 
 
-def _report(run: Run, topics: list[Topic], tier) -> Report:
-    """A finished run as a Report, with its integrity check (a submission that changed the grader's files)."""
-    tampered = integrity.changes(run.before, integrity.snapshot(run.submission))
+def _report(run: Run, topics: list[Topic], tier) -> tuple[Report, dict[str, str]]:
+    """A finished run as a Report, with its integrity check (a submission that changed the grader's
+    files), and the snapshot that check took."""
+    after = integrity.snapshot(run.submission)
+    tampered = integrity.changes(run.before, after)
     report = score_run(run.outcomes, topics, run.submission.label, run.seed, run.duration)
     report.isolation, report.grader_version = tier.to_dict(), __version__
     report.suite_hash = integrity.suite_hash(run.before)
     if tampered:
         integrity.mark_tampered(report, tampered)
-    return report
+    return report, after

@@ -215,8 +215,14 @@ def _run(unit: _Unit) -> list[Report | str]:
             where.append(index)
         # a probe is judged on the tests of the functions it transforms: the others need not run
         probed = {f for job in unit.jobs if job.probe is not None for f in job.probe.functions}
-        reports = grade_many(
-            gradings, [topic], c["curriculum"], maxfail=unit.maxfail, pool=c["pool"], functions=probed or None
+        reports = grade_many(  # verdicts only: no data for pictures
+            gradings,
+            [topic],
+            c["curriculum"],
+            maxfail=unit.maxfail,
+            pool=c["pool"],
+            functions=probed or None,
+            pictures=False,
         )
     for index, report in zip(where, reports):
         results[index] = report

@@ -131,5 +131,5 @@ def _result(learner: Learner, report, cu) -> dict:
         "report": json_report.to_dict(report),
         "text": click.unstyle(text.grade_report(report, numbers)),
         "grader_version": __version__,
-        "suite_hash": suite_hash(),
+        "suite_hash": report.suite_hash,  # the suites that judged it
     }

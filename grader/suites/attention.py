@@ -403,26 +403,26 @@ def out_near_misses(layer, X, W, n_heads, causal):
         return forward(X, *W, n_heads=n_heads, **{"causal": causal, **kw})
 
     expected = run()
-    near = [
+    near: list = [  # each computed only when a wrong out is being named (checks.near_miss)
         ("attention.out_without_residual", expected - X),
-        ("attention.out_without_scale", run(scale=1.0)),
-        ("attention.out_scale_squared", run(scale=1.0 / layer.width)),
-        ("attention.softmax_without_max_shift", run(shift=False)),
+        ("attention.out_without_scale", lambda: run(scale=1.0)),
+        ("attention.out_scale_squared", lambda: run(scale=1.0 / layer.width)),
+        ("attention.softmax_without_max_shift", lambda: run(shift=False)),
     ]
     if layer.inp == "X":
         d = X.shape[-1]
         every = np.arange(d).reshape(d // n_heads, n_heads).T.ravel()  # head h = columns h, h + n_heads, …
         near += [
-            ("attention.mha_scale_full_width", run(scale=1 / np.sqrt(d))),
+            ("attention.mha_scale_full_width", lambda: run(scale=1 / np.sqrt(d))),
             (
                 "attention.mha_heads_interleaved",
-                forward(X, W[0][:, every], W[1][:, every], W[2][:, every], W[3][every], n_heads, causal),
+                lambda: forward(X, W[0][:, every], W[1][:, every], W[2][:, every], W[3][every], n_heads, causal),
             ),
         ]
     if causal:
         near += [
-            ("attention.causal_mask_missing", run(causal=False)),
-            ("attention.causal_mask_transposed", run(mask="past")),
+            ("attention.causal_mask_missing", lambda: run(causal=False)),
+            ("attention.causal_mask_transposed", lambda: run(mask="past")),
         ]
     return expected, near
 

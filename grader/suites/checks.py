@@ -180,15 +180,23 @@ def same(a, b, allowed: float) -> bool:
     return a.shape == b.shape and bool(np.max(np.abs(a - b), initial=0.0) <= allowed)
 
 
+def _values(candidates):
+    """(mistake, value) of each candidate, a value given as a function computed as it is reached."""
+    for mistake, value in candidates:
+        yield mistake, value() if callable(value) else value
+
+
 def near_miss(got, expected, candidates, allowed: float) -> str | None:
     """Which known mistake is this? The mistake id of the first ``(mistake, value)`` candidate that
     ``got`` matches and the right answer does not, or None. Candidates are what each near-miss
-    would have returned on the same input; ``Wrong(...).naming(near_miss(...))`` attaches it."""
+    would have returned on the same input, or a function computing it (called only when the
+    candidates before it did not match: a failure pays for them, a pass never does);
+    ``Wrong(...).naming(near_miss(...))`` attaches it."""
     try:
         return next(
             (
                 mistake
-                for mistake, value in candidates
+                for mistake, value in _values(candidates)
                 if same(got, value, allowed) and not same(expected, value, allowed)
             ),
             None,
@@ -251,7 +259,7 @@ def near_miss_special(got, expected, candidates, allowed: float) -> str | None:
     return next(
         (
             mistake
-            for mistake, value in candidates
+            for mistake, value in _values(candidates)
             if value is not None and same_special(got, value, allowed) and not same_special(expected, value, allowed)
         ),
         None,

@@ -167,7 +167,7 @@ def test_numerical_gradient(learner, seed, case):
             checks.close(got, expected, "grad", tol=allowed, code="derivatives.central_gradient", eps=h)
         except Wrong as wrong:
             wrong.naming(dtype_mistake(wrong, x) or checks.near_miss(raw, expected, near_misses, allowed))
-            if wrong.feedback.code == "derivatives.central_gradient":  # an answer of the right shape came back
+            if wrong.feedback.code == "derivatives.central_gradient" and learner.pictures:  # the right shape
                 wrong.adding(**step_sweep(learner, ref, f, p, xf))
             raise wrong
 
