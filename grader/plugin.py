@@ -109,9 +109,9 @@ class GraderPlugin:
         if session.testsfailed:  # collection errors
             raise session.Interrupted(f"{session.testsfailed} error(s) during collection")
         gc.freeze()  # the collected session: not rescanned by the collector on every test (see runner)
-        items = session.items
         for run in self.runs:
             self.run, failures = run, 0
+            items = session.items if run.only is None else [i for i in session.items if i.originalname in run.only]
             for index, item in enumerate(items):
                 nextitem = items[index + 1] if index + 1 < len(items) else None
                 failures += self._run_test(item)

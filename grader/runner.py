@@ -123,6 +123,7 @@ class Run:
     before: dict[str, str]
     outcomes: list[TestOutcome] = dataclasses.field(default_factory=list)
     duration: float = 0.0
+    only: frozenset[str] | None = None  # names of the test functions to run (verify's mutants), None: all
 
 
 def grade(
@@ -216,7 +217,7 @@ def _grade_in_parallel(submission, topics, curriculum, seed, pool, jobs) -> Repo
 
 
 def grade_many(
-    gradings: Iterable[tuple[Submission, int]],
+    gradings: Iterable[tuple[Submission, int]] | Iterable[tuple[Submission, int, frozenset[str] | None]],
     topics: list[Topic],
     curriculum: Curriculum,
     *,
@@ -236,6 +237,8 @@ def grade_many(
     (``grader batch``'s judges); with ``reported``, each report is passed to
     it as its grading ends (before the next one is asked for) instead of
     being kept and returned.
+    A grading may carry a third element: the names of the test functions to run in it (verify's
+    mutants, ``grader.impact``), None for all.
     ``functions``: run only the tests of these curriculum functions (verify's probes);
     ``pictures=False``: skip the learner calls that only gather data for pictures of failures.
     """
@@ -250,10 +253,11 @@ def grade_many(
 
     def runs():
         grader: dict[str, str] | None = None  # the package as the last run's closing check saw it
-        for submission, seed in gradings:
+        for submission, seed, *only in gradings:
             before = integrity.snapshot(submission, grader)
             sandbox = Sandbox(submission.files, pool)
-            run = Run(submission, seed, sandbox, RunState(sandbox, submission.display(), pictures), before)
+            state = RunState(sandbox, submission.display(), pictures)
+            run = Run(submission, seed, sandbox, state, before, only=only[0] if only else None)
             start = time.monotonic()
             try:
                 yield run

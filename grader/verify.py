@@ -6,9 +6,11 @@
    (grader/stubs/<lang>/) are pure stubs with exactly the English stubs' API;
 2. the reference solutions score full marks under two different seeds;
 3. the stubs score zero, every test ``not_implemented``;
-4. every mutant in the catalogue loses points (graded until its first loss),
-   and that first loss names the mutant's ``mistake_id`` (or the mutant says
-   why it is ``unnamed``): at least NAMED_SHARE of the catalogue is named;
+4. every mutant in the catalogue loses points (graded until its first loss,
+   on the tests that can reach its change: ``grader.impact``; one that
+   survives them is graded in full), and that first loss names the mutant's
+   ``mistake_id`` (or the mutant says why it is ``unnamed``): at least
+   NAMED_SHARE of the catalogue is named;
 5. no degenerate-answer probe (``grader.probes``: a constant, NaN, ±inf,
    noise, an extra leading axis or a constant label in place of every
    answer of a topic) earns a point: one full grading per (topic, probe).
@@ -30,7 +32,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from grader import fmt, signatures, stubs
+from grader import fmt, impact, signatures, stubs
 from grader import mutants as mutant_catalogue
 from grader import probes as probe_generator
 from grader.curriculum import Curriculum, Topic
@@ -211,22 +213,42 @@ def _run(unit: _Unit) -> list[Report | str]:
                 path.parent.mkdir()
                 path.write_text(text, encoding="utf-8")
                 submission = c["reference"].replace(topic.id, path, _label(job, topic))
-            gradings.append((submission, job.seed))
+            # a mutant graded until its first loss need only run the tests that can reach its change
+            only = _reach(job, reference, text, topic) if unit.maxfail == 1 else None
+            gradings.append((submission, job.seed, only))
             where.append(index)
         # a probe is judged on the tests of the functions it transforms: the others need not run
         probed = {f for job in unit.jobs if job.probe is not None for f in job.probe.functions}
-        reports = grade_many(  # verdicts only: no data for pictures
-            gradings,
-            [topic],
-            c["curriculum"],
-            maxfail=unit.maxfail,
-            pool=c["pool"],
-            functions=probed or None,
-            pictures=False,
-        )
+
+        def graded(gradings):
+            return grade_many(  # verdicts only: no data for pictures
+                gradings,
+                [topic],
+                c["curriculum"],
+                maxfail=unit.maxfail,
+                pool=c["pool"],
+                functions=probed or None,
+                pictures=False,
+            )
+
+        reports = graded(gradings)
+        again = [i for i, (g, r) in enumerate(zip(gradings, reports)) if g[2] is not None and not _lost(r)]
+        if again:  # survived the tests kept: graded in full, so pruning never decides a survival
+            for i, report in zip(again, graded([(gradings[i][0], gradings[i][1], None) for i in again])):
+                reports[i] = report
     for index, report in zip(where, reports):
         results[index] = report
     return [r for r in results if r is not None]
+
+
+def _reach(job: _Job, reference: str, text: str | None, topic: Topic) -> frozenset[str] | None:
+    if job.mutant is None or text is None:
+        return None
+    return impact.tests_to_run(reference, text, topic.suite_file.read_text(encoding="utf-8"), topic.functions)
+
+
+def _lost(report: Report) -> bool:
+    return any(x.status != "passed" for t in report.topics for x in t.tests)
 
 
 def _probe_jobs(topic: Topic, solutions: Path, seed: int) -> list[_Job]:
