@@ -55,6 +55,7 @@ class GraderPlugin:
         self.run = None
         self.collected = False
         self._item = None  # the test now set up or run
+        self._directs: dict = {}  # item -> its parametrize values when it runs without pytest's fixtures
         self.known: list[str] = []  # with cases: the report id of every test collected ...
         self.unknown: list[str] = []  # ... and the cases asked for that none of them has
 
@@ -91,7 +92,9 @@ class GraderPlugin:
     def learner(self):
         # the test being set up, from _run_test: asking pytest for ``request`` instead builds a
         # fixture definition (and inspects a signature) on every test
-        item = self._item
+        return self._learner(self._item)
+
+    def _learner(self, item) -> Learner:
         return Learner(self.curriculum.topic(topic_of(item)), self.run.state, function_of(item))
 
     @pytest.fixture
@@ -125,12 +128,19 @@ class GraderPlugin:
     def _run_test(self, item) -> bool:
         """Set up and run one test, record its outcome; True when it did not pass."""
         excinfo = None
-        if not item._request:  # as pytest's runtestprotocol: a fresh fixture request for every run of a test
-            item._initrequest()
         self._item = item
+        if item not in self._directs:
+            self._directs[item] = _direct(item)
+        direct = self._directs[item]
+        if direct is None and not item._request:  # as pytest's runtestprotocol: a fresh request every run
+            item._initrequest()
         try:
-            item.session._setupstate.setup(item)
-            item.runtest()
+            if direct is None:
+                item.session._setupstate.setup(item)
+                item.runtest()
+            else:
+                item.funcargs = self._arguments(item, direct)
+                item.obj(**item.funcargs)
         except (KeyboardInterrupt, SystemExit, pytest.exit.Exception):  # Exit: the run itself failed
             raise
         except BaseException:
@@ -138,11 +148,35 @@ class GraderPlugin:
         self.run.outcomes.append(outcome(item, excinfo))
         return excinfo is not None
 
+    def _arguments(self, item, params: dict) -> dict:
+        """A direct test's arguments: a fresh Learner, the run's seed, its parametrize values."""
+        own = {"learner": lambda: self._learner(item), "seed": lambda: self.run.seed}
+        return {name: own[name]() if name in own else params[name] for name in item._fixtureinfo.argnames}
+
     def _tear_down(self, item, nextitem) -> None:
         item.session._setupstate.teardown_exact(nextitem)
         item._request, item.funcargs = False, None  # no fixture value outlives its run
         if nextitem is None or topic_of(nextitem) != topic_of(item):
             self.run.sandbox.release(topic_of(item))
+
+
+OWN_FIXTURES = {"learner", "seed"}
+
+
+def _direct(item) -> dict | None:
+    """A test that needs nothing but this plugin's fixtures and its own parametrize values runs
+    without pytest's fixture machinery (a set-up and a tear-down per test cost ~15% of the judge):
+    its parametrize values, else None (it goes through pytest's SetupState)."""
+    params = item.callspec.params if hasattr(item, "callspec") else {}
+    defs = item._fixtureinfo.name2fixturedefs
+    for name in item.fixturenames:
+        closest = defs.get(name, ())[-1:]
+        if name in OWN_FIXTURES:
+            if not closest or not isinstance(getattr(closest[0].func, "__self__", None), GraderPlugin):
+                return None  # a suite's own fixture of that name
+        elif name not in params or not closest or closest[0].func.__name__ != "get_direct_param_fixture_func":
+            return None
+    return dict(params)
 
 
 def outcome(item, excinfo) -> TestOutcome:

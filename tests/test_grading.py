@@ -1,5 +1,6 @@
 """End to end: a submission graded through worker, suites and scoring."""
 
+import os
 import time
 
 import pytest
@@ -196,3 +197,74 @@ def test_a_grading_can_run_the_tests_of_some_functions_only(curriculum, pool):
     )
     assert {x.function for t in report.topics for x in t.tests} == {"svd_2x2"}
     assert report.score == curriculum.topic("svd_basics").functions["svd_2x2"].points
+
+
+DIRECT_SUITE = """
+import pytest
+
+@pytest.fixture
+def extra():
+    return 1
+
+@pytest.fixture(params=[1, 2])
+def indirect(request):
+    return request.param
+
+@pytest.mark.function("svd_2x2")
+@pytest.mark.parametrize("case", ["a", "b"])
+def test_direct(learner, seed, case):
+    pass
+
+@pytest.mark.function("svd_2x2")
+def test_with_a_fixture_of_its_own(learner, extra):
+    pass
+
+@pytest.mark.function("svd_2x2")
+def test_with_a_parametrized_fixture(indirect):
+    pass
+"""
+
+OVERRIDING_SUITE = """
+import pytest
+
+@pytest.fixture
+def learner():
+    return None
+
+@pytest.mark.function("pca")
+def test_with_its_own_learner(learner, seed):
+    pass
+"""
+
+
+def test_only_tests_needing_nothing_but_the_plugin_s_fixtures_skip_pytest_s_machinery(tmp_path, curriculum):
+    """Others go through pytest's SetupState, so a suite's own fixtures keep working."""
+    from grader import plugin
+
+    (tmp_path / "svd_basics.py").write_text(DIRECT_SUITE)
+    (tmp_path / "pca.py").write_text(OVERRIDING_SUITE)
+    found = {}
+
+    class Record:
+        def pytest_collection_modifyitems(self, items):
+            found.update({item.name: plugin._direct(item) for item in items})
+
+    args = [
+        str(tmp_path / "svd_basics.py"),
+        str(tmp_path / "pca.py"),
+        "--collect-only",
+        "-qq",
+        "-p",
+        "no:cacheprovider",
+    ]
+    pytest.main(
+        [*args, "--rootdir", str(tmp_path), "-c", os.devnull], plugins=[plugin.GraderPlugin(curriculum), Record()]
+    )
+    assert found == {
+        "test_direct[a]": {"case": "a"},
+        "test_direct[b]": {"case": "b"},
+        "test_with_a_fixture_of_its_own": None,
+        "test_with_a_parametrized_fixture[1]": None,
+        "test_with_a_parametrized_fixture[2]": None,
+        "test_with_its_own_learner": None,
+    }
