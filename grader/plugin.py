@@ -111,7 +111,20 @@ class GraderPlugin:
         """
         if session.testsfailed:  # collection errors
             raise session.Interrupted(f"{session.testsfailed} error(s) during collection")
-        gc.freeze()  # the collected session: not rescanned by the collector on every test (see runner)
+        # What is alive now (pytest, the suites, the collected items) is not rescanned by the collector
+        # on every test; left alone when the caller (a notebook, say) froze objects of its own.
+        freeze = gc.get_freeze_count() == 0
+        if freeze:
+            gc.freeze()
+        try:
+            self._run_all(session)
+        finally:
+            if freeze:
+                gc.unfreeze()
+        return True
+
+    def _run_all(self, session) -> None:
+        """Each run's tests in collection order (only those it names, if it does), to maxfail."""
         for run in self.runs:
             self.run, failures = run, 0
             items = session.items if run.only is None else [i for i in session.items if i.originalname in run.only]
@@ -123,7 +136,6 @@ class GraderPlugin:
                 self._tear_down(item, nextitem)
                 if nextitem is None:
                     break
-        return True
 
     def _run_test(self, item) -> bool:
         """Set up and run one test, record its outcome; True when it did not pass."""

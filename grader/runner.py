@@ -77,14 +77,13 @@ QUIET_PLUGINS = (
 
 @contextlib.contextmanager
 def _collector_tuned():
-    """The judge's cyclic collector during a session: rarer passes, and what is alive when the
-    first test starts (pytest, the suites, the collected items) frozen out of every later pass."""
+    """The judge's cyclic collector during a session: rarer passes (the plugin also freezes the
+    collected session out of them while its tests run); the caller's thresholds come back after."""
     saved = gc.get_threshold()
     gc.set_threshold(50_000, 20, 100)
     try:
         yield
     finally:
-        gc.unfreeze()
         gc.set_threshold(*saved)
 
 

@@ -268,3 +268,20 @@ def test_only_tests_needing_nothing_but_the_plugin_s_fixtures_skip_pytest_s_mach
         "test_with_a_parametrized_fixture[2]": None,
         "test_with_its_own_learner": None,
     }
+
+
+def test_a_grading_leaves_the_caller_s_collector_as_it_was(curriculum, pool):
+    """The judge tunes and freezes the cyclic collector for its session only (a notebook is its caller)."""
+    import gc
+
+    thresholds = gc.get_threshold()
+    grade(submission(SOLUTIONS, curriculum), curriculum.select(["svd_basics"]), curriculum, 7, pool=pool)
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() == thresholds
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        grade(submission(SOLUTIONS, curriculum), curriculum.select(["svd_basics"]), curriculum, 7, pool=pool)
+        # still frozen (a few may be freed meanwhile), and the session's own objects were not added
+        assert 0.9 * frozen < gc.get_freeze_count() <= frozen
+    finally:
+        gc.unfreeze()
