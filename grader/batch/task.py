@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -50,18 +49,16 @@ def judge(tasks: Iterator[dict], send: Callable[[dict], None]) -> None:
     queue = _Peekable(tasks)
     while (first := queue.peek()) is not None:
         topics = cu.select(first["topics"])
-        graded: list[tuple[Learner, float]] = []  # the learner now graded (at most one) and when it began
+        graded: list[Learner] = []  # the learner being graded now (at most one)
 
         def reported(report, graded=graded) -> None:
-            learner, start = graded.pop()
-            report.duration = time.monotonic() - start
-            send(_result(learner, report, cu))
+            send(_result(graded.pop(), report, cu))
 
         try:
             runner.grade_many(_gradings(queue, cu, send, graded, first["topics"]), topics, cu, reported=reported)
         except (runner.GraderError, RuntimeError) as exc:
             if graded:
-                send(failure(graded[0][0].name, f"grader-error: {str(exc).splitlines()[0][:300]}"))
+                send(failure(graded[0].name, f"grader-error: {str(exc).splitlines()[0][:300]}"))
             return  # this judge ends; a fresh one takes the next task
 
 
@@ -96,7 +93,7 @@ def _gradings(queue: _Peekable, cu, send, graded: list, topics: list[str]):
             submission, root = prepared
             here = os.getcwd()
             os.chdir(root)  # feedback names files relative to the submission folder
-            graded.append((learner, time.monotonic()))
+            graded.append(learner)
             try:
                 yield submission, task["seed"]
             finally:
