@@ -43,7 +43,7 @@ SPAWN_TIMEOUT = 10.0  # a fork of the warm fork server, on a loaded machine
 REAP_TIMEOUT = 5.0
 RESET_TIMEOUT = 10.0
 WALL_FACTOR = 3.0  # a call's wall-clock backstop, in multiples of its CPU-time budget
-_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+_CPUCLOCK_SCHED = 2  # the kernel's clock id of a process's CPU time, with the pid in its upper bits
 DEAD_KINDS = {"timeout", "crashed", "exited", "output_limit", "protocol"}
 
 
@@ -72,8 +72,15 @@ class Answer:
 
     @classmethod
     def from_wire(cls, data: dict) -> Answer:
-        fields = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in fields})
+        return cls(**{k: v for k, v in data.items() if k in _ANSWER_FIELDS})
+
+    def copy(self) -> Answer:
+        """A copy whose value, traceback and lists can be changed without changing this one."""
+        return dataclasses.replace(self, **{k: wire.copy(getattr(self, k)) for k in _MUTABLE_FIELDS})
+
+
+_ANSWER_FIELDS = frozenset(f.name for f in dataclasses.fields(Answer))
+_MUTABLE_FIELDS = ("traceback", "value", "mutated", "warnings", "fn_calls", "defined")
 
 
 def _signal_name(number: int) -> str:
@@ -245,23 +252,24 @@ class Worker:
         self._ready = True
 
     def request(self, message: dict, timeout: float) -> Answer:
+        return self.send(wire.encode(message, allow_refs=True), timeout)
+
+    def send(self, frame: bytes, timeout: float) -> Answer:
+        """One encoded request (``wire.encode``) and its answer."""
         self.wait_ready()
         try:
-            wire.write_all(self._req_w, wire.encode(message, allow_refs=True))
+            wire.write_all(self._req_w, frame)
         except OSError:
             return self._death(b"")
         return self._receive(timeout)
 
     def _cpu_seconds(self) -> float:
-        """CPU time the child has used so far (Linux /proc; 0 where it cannot be read)."""
+        """CPU time the child has used so far: its process CPU clock, read by pid (Linux; 0 where it cannot be)."""
+        if not self.pid:  # pid 0 would be this process's own clock
+            return 0.0
         try:
-            fd = os.open(f"/proc/{self.pid}/stat", os.O_RDONLY | os.O_CLOEXEC)  # twice a call: no io stack
-            try:
-                fields = os.read(fd, 4096).rsplit(b")", 1)[1].split()
-            finally:
-                os.close(fd)
-            return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
-        except (OSError, ValueError, IndexError, TypeError):
+            return time.clock_gettime((~self.pid << 3) | _CPUCLOCK_SCHED)  # MAKE_PROCESS_CPUCLOCK(pid, SCHED)
+        except (OSError, AttributeError, OverflowError):
             return 0.0
 
     def _receive(self, timeout: float) -> Answer:
@@ -474,21 +482,20 @@ class Sandbox:
         self._workers[module] = worker
         return worker
 
-    def request(self, module: str, op: str, name: str, args=(), kwargs=None, forbid=(), timeout=5.0) -> Answer:
+    @staticmethod
+    def message(module: str, op: str, name: str, args=(), kwargs=None, forbid=()) -> bytes:
+        """The frame of one request: also a key for its answer (equal frames, equal requests)."""
+        message = {"op": op, "module": module, "name": name, "args": list(args), "kwargs": kwargs or {}}
+        return wire.encode(message | {"forbid": sorted(forbid)}, allow_refs=True)
+
+    def request(
+        self, module: str, op: str, name: str, args=(), kwargs=None, forbid=(), timeout=5.0, *, frame=None
+    ) -> Answer:
+        """``frame``: ``message(...)`` of these same arguments, when the caller has encoded them already."""
         worker = self._worker(module)
         if isinstance(worker, Answer):
             return worker
-        answer = worker.request(
-            {
-                "op": op,
-                "module": module,
-                "name": name,
-                "args": list(args),
-                "kwargs": kwargs or {},
-                "forbid": sorted(forbid),
-            },
-            timeout,
-        )
+        answer = worker.send(frame or self.message(module, op, name, args, kwargs, forbid), timeout)
         if answer.kind in DEAD_KINDS:
             self._workers.pop(module, None)
         return answer

@@ -19,6 +19,7 @@ grader-owned callable (see ``grader.worker.scenarios``).
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import struct
@@ -60,46 +61,85 @@ def describe_type(value) -> str:
     return t.__qualname__ if t.__module__ == "builtins" else f"{t.__module__}.{t.__qualname__}"
 
 
-def _tree(value, path, buffers, allow_refs):
+class _Refused(Exception):
+    """Inside ``_tree``: what is wrong, and the steps (innermost first) from the top to where it sits."""
+
+    def __init__(self, what: str):
+        self.what, self.steps = what, list[str]()
+
+
+def _tree(value, buffers, allow_refs):
+    """The JSON tree of ``value``; arrays' bytes go to ``buffers``. The path to a refused part is
+    built only on the way out of a refusal, so plain data pays nothing for it."""
     t = type(value)
     if t in _SCALARS:
         return value
     if t in _NUMPY_SCALARS:
-        return _tree(value.item(), path, buffers, allow_refs)
+        return _tree(value.item(), buffers, allow_refs)
     if t is complex:
         return {"c": [value.real, value.imag]}
-    if t is list:
-        return [_tree(v, f"{path}[{i}]", buffers, allow_refs) for i, v in enumerate(value)]
-    if t is tuple:
-        return {"t": [_tree(v, f"{path}[{i}]", buffers, allow_refs) for i, v in enumerate(value)]}
+    if t is list or t is tuple:
+        items = []
+        for i, v in enumerate(value):
+            try:
+                items.append(v if type(v) in _SCALARS else _tree(v, buffers, allow_refs))
+            except _Refused as refused:
+                refused.steps.append(f"[{i}]")
+                raise
+        return items if t is list else {"t": items}
     if t is dict:
         out = {}
         for k, v in value.items():
             if type(k) is not str:
-                raise WireError(f"{path} is a dict with a key of type {describe_type(k)}; keys must be str")
-            out[k] = _tree(v, f"{path}[{k!r}]", buffers, allow_refs)
+                raise _Refused(f" is a dict with a key of type {describe_type(k)}; keys must be str")
+            try:
+                out[k] = _tree(v, buffers, allow_refs)
+            except _Refused as refused:
+                refused.steps.append(f"[{k!r}]")
+                raise
         return {"d": out}
     if t is np.ndarray:
         if value.dtype.kind not in "biufc" or value.dtype.fields is not None:
-            raise WireError(f"{path} is a numpy array of dtype {value.dtype}; expected a numeric dtype")
+            raise _Refused(f" is a numpy array of dtype {value.dtype}; expected a numeric dtype")
         data = np.ascontiguousarray(value).tobytes()
         offset = sum(len(b) for b in buffers)
         buffers.append(data)
         return {"a": [offset, len(data)], "dtype": value.dtype.str, "shape": list(value.shape)}
     if t is FnRef and allow_refs:
-        return {
-            "fn": value.name,
-            "args": [_tree(v, f"{path}.args[{i}]", buffers, False) for i, v in enumerate(value.args)],
-        }
-    raise WireError(f"{path} is a {describe_type(value)}")
+        args = []
+        for i, v in enumerate(value.args):
+            try:
+                args.append(_tree(v, buffers, False))
+            except _Refused as refused:
+                refused.steps.append(f".args[{i}]")
+                raise
+        return {"fn": value.name, "args": args}
+    raise _Refused(f" is a {describe_type(value)}")
 
 
 def encode(value, *, allow_refs=False, path="value") -> bytes:
     """Serialise plain data to one frame; WireError names the first part that is not plain."""
     buffers: list[bytes] = []
-    header = json.dumps(_tree(value, path, buffers, allow_refs), allow_nan=True).encode()
+    try:
+        tree = _tree(value, buffers, allow_refs)
+    except _Refused as refused:
+        raise WireError(path + "".join(reversed(refused.steps)) + refused.what) from None
+    header = json.dumps(tree, allow_nan=True).encode()
     body = struct.pack("<I", len(header)) + header + b"".join(buffers)
     return struct.pack("<Q", len(body)) + body
+
+
+def copy(value):
+    """A deep copy of plain data (what ``decode`` builds): arrays, lists, tuples and dicts are new,
+    scalars and strings are shared (they cannot change); anything else is kept as it is."""
+    kind = type(value)
+    if kind is np.ndarray:
+        return value.copy()
+    if kind is list or kind is tuple:
+        return kind([copy(v) for v in value])
+    if kind is dict:
+        return {k: copy(v) for k, v in value.items()}
+    return value
 
 
 def _check_number(x):
@@ -144,7 +184,7 @@ def _array(node, blob):
         raise WireError("malformed array in frame")
     dt = np.dtype(dtype)
     offset, nbytes = span
-    if nbytes != int(np.prod(shape, dtype=np.int64)) * dt.itemsize or offset + nbytes > len(blob):
+    if nbytes != math.prod(shape) * dt.itemsize or offset + nbytes > len(blob):
         raise WireError("array size does not match its shape")
     return np.frombuffer(blob, dtype=dt, count=nbytes // dt.itemsize, offset=offset).reshape(shape).copy()
 

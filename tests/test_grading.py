@@ -285,3 +285,35 @@ def test_a_grading_leaves_the_caller_s_collector_as_it_was(curriculum, pool):
         assert 0.9 * frozen < gc.get_freeze_count() <= frozen
     finally:
         gc.unfreeze()
+
+
+COUNTING_SOFTMAX = """import numpy as np
+CALLS = [0]
+def softmax(x, axis=-1):
+    CALLS[0] += 1
+    return [np.array([float(CALLS[0]), 2.0]), {"calls": CALLS[0]}]
+"""
+
+
+def test_an_answer_is_asked_for_once_and_each_test_gets_its_own_copy(tmp_path, curriculum, pool):
+    """The run's answer cache: the same request again is not sent again, and what a test
+    does to the value it got (in place, at any depth) is not what the next one gets."""
+    import numpy as np
+
+    from grader.learner import Learner, RunState
+    from grader.sandbox import Sandbox
+
+    (tmp_path / "softmax.py").write_text(COUNTING_SOFTMAX)
+    box = Sandbox({"softmax": tmp_path / "softmax.py"}, pool)
+    try:
+        state = RunState(box, {})
+        topic = curriculum.select(["softmax"])[0]
+        first = Learner(topic, state, "softmax").softmax(np.zeros(2))
+        first[0][0], first[1]["calls"] = 99.0, 99
+        first.append("junk")
+        again = Learner(topic, state, "softmax").softmax(np.zeros(2))
+        assert len(again) == 2 and again[0].tolist() == [1.0, 2.0] and again[1] == {"calls": 1}
+        other = Learner(topic, state, "softmax").softmax(np.ones(2))
+        assert other[0].tolist() == [2.0, 2.0] and len(state.cache) == 2
+    finally:
+        box.close()

@@ -24,6 +24,12 @@ def swallow_everything():
             time_waster = sum(range(10 ** 6))
         except BaseException:
             pass
+def burn(seconds):
+    import time
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+    return seconds
 def nap(seconds):
     import time
     time.sleep(seconds)
@@ -133,6 +139,18 @@ def test_the_budget_is_cpu_time_with_a_wall_clock_backstop(sandbox):
     answer = call(sandbox, "nap", 60, timeout=1.0)
     assert (answer.ok, answer.kind) == (False, "timeout")
     assert sandbox_module.WALL_FACTOR * 1.0 <= time.monotonic() - start < sandbox_module.WALL_FACTOR * 1.0 + 3.0
+
+
+def test_the_parent_reads_the_worker_s_cpu_clock(sandbox):
+    """What the budget is measured with: the child's own CPU time, read from here by its pid."""
+    call(sandbox, "add", 0, 0)
+    worker = sandbox._workers["toy"]
+    before = worker._cpu_seconds()
+    assert call(sandbox, "burn", 0.3).value == 0.3
+    burnt = worker._cpu_seconds()
+    assert 0.3 <= burnt - before < 5.0
+    assert call(sandbox, "nap", 0.3).value == 0.3
+    assert worker._cpu_seconds() - burnt < 0.2  # sleeping costs (almost) nothing
 
 
 @pytest.mark.parametrize(

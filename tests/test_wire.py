@@ -69,6 +69,8 @@ class SubFloat(float):
         ({1: 2}, "keys must be str"),
         ((x for x in []), "generator"),
         ([1, (2, Liar())], "value[1][1]"),
+        ({"a": [1.0, {"b": (Liar(),)}]}, "value['a'][1]['b'][0] is a"),
+        ([0.5, {"k": {2: 1}}], "value[1]['k'] is a dict with a key of type int"),
     ],
 )
 def test_refuses_anything_not_plain(value, fragment):

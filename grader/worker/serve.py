@@ -31,6 +31,7 @@ import signal
 import sys
 import time
 import traceback
+import types
 import warnings
 
 import numpy as np
@@ -213,16 +214,17 @@ def _bind_refs(value, learner, counters):
     return value
 
 
-def _copy(value):
-    """A deep copy of plain data (what arrived over the wire); callables are kept as they are."""
-    kind = type(value)
-    if kind is np.ndarray:
-        return value.copy()
-    if kind in (list, tuple):
-        return kind(_copy(v) for v in value)
-    if kind is dict:
-        return {k: _copy(v) for k, v in value.items()}
-    return value
+_signatures: dict[types.FunctionType, inspect.Signature] = {}
+
+
+def _signature(func) -> inspect.Signature:
+    """inspect.signature, kept per plain function (hashed by identity: no learner code runs to look it up)."""
+    if type(func) is not types.FunctionType:
+        return inspect.signature(func)
+    sig = _signatures.get(func)
+    if sig is None:
+        sig = _signatures[func] = inspect.signature(func)
+    return sig
 
 
 def _same(old, new) -> bool:
@@ -270,10 +272,10 @@ def run(request: dict) -> dict:
                 f" (it defines: {', '.join(public) or 'nothing'})",
             }
         try:
-            bound = inspect.signature(func).bind(*args, **kwargs).arguments
+            bound = _signature(func).bind(*args, **kwargs).arguments
         except (TypeError, ValueError):
             bound = {}
-        before = {name: _copy(v) for name, v in bound.items()}
+        before = {name: wire.copy(v) for name, v in bound.items()}  # callables are kept as they are
     with warnings.catch_warnings(record=True) as caught, guard.active(request.get("forbid", ())) as violations:
         warnings.simplefilter("always")
         try:
