@@ -33,9 +33,21 @@ def _stem(path: str) -> str:  # asked several times per test: a Path each time c
     return Path(path).stem
 
 
+_MARKS = pytest.StashKey[tuple]()
+
+
+def _marks(item) -> tuple[str | None, bool]:
+    """The item's curriculum function and whether it is gated, read from its markers once per item."""
+    marks = item.stash.get(_MARKS, None)
+    if marks is None:
+        marker = item.get_closest_marker("function")
+        function = marker.args[0] if marker and marker.args else None
+        marks = item.stash[_MARKS] = (function, item.get_closest_marker("gated") is not None)
+    return marks
+
+
 def function_of(item) -> str | None:
-    marker = item.get_closest_marker("function")
-    return marker.args[0] if marker and marker.args else None
+    return _marks(item)[0]
 
 
 class GraderPlugin:
@@ -139,7 +151,7 @@ class GraderPlugin:
 
     def _run_test(self, item) -> bool:
         """Set up and run one test, record its outcome; True when it did not pass."""
-        excinfo = None
+        failure = None
         self._item = item
         if item not in self._directs:
             self._directs[item] = _direct(item)
@@ -155,10 +167,10 @@ class GraderPlugin:
                 item.obj(**item.funcargs)
         except (KeyboardInterrupt, SystemExit, pytest.exit.Exception):  # Exit: the run itself failed
             raise
-        except BaseException:
-            excinfo = pytest.ExceptionInfo.from_current()
-        self.run.outcomes.append(outcome(item, excinfo))
-        return excinfo is not None
+        except BaseException as exc:
+            failure = exc
+        self.run.outcomes.append(outcome(item, failure))
+        return failure is not None
 
     def _arguments(self, item, params: dict) -> dict:
         """A direct test's arguments: a fresh Learner, the run's seed, its parametrize values."""
@@ -191,8 +203,8 @@ def _direct(item) -> dict | None:
     return dict(params)
 
 
-def outcome(item, excinfo) -> TestOutcome:
-    """A finished test as data."""
+def outcome(item, exc: BaseException | None) -> TestOutcome:
+    """A finished test as data; ``exc``: what it raised, None when it passed."""
     learner = item.funcargs.get("learner") if hasattr(item, "funcargs") else None
     learner = learner if isinstance(learner, Learner) else None
     last = learner.last if learner else None
@@ -200,13 +212,12 @@ def outcome(item, excinfo) -> TestOutcome:
         nodeid=item.nodeid,
         topic=topic_of(item),
         function=function_of(item),
-        gated=item.get_closest_marker("gated") is not None,
+        gated=_marks(item)[1],
         answers=tuple(learner.answers) if learner else (),
         last=last.call if last is not None else None,
     )
-    if excinfo is None:
+    if exc is None:
         return TestOutcome(status="passed", **base)
-    exc = excinfo.value
     if isinstance(exc, SubmissionFault):
         context = last.call if last is not None and exc.kind not in NO_CONTEXT else None
         return TestOutcome(
