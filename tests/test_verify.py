@@ -187,3 +187,27 @@ def test_the_kill_matrix_shows_each_mutants_score_test_and_mistake(kit):
     assert swapped[2:] == ["svd_2x2[random]", "svd_basics.u_v_swapped"]
     score, maximum = map(float, swapped[1].split("/"))
     assert 0 < score < maximum == 10  # graded fully: the other two functions keep their points
+
+
+def test_a_node_listed_once_per_use_is_named_whatever_the_seed():
+    """verify draws fresh seeds: a mutant's naming must not hold for some of them only. The
+    shared-nodes case of a sort without a visited set gives both partials one factor k, which
+    is below 1 (even negative) for about one seed in six."""
+    import types
+
+    from grader.suites import cases
+    from grader.suites import reverse_mode as suite
+
+    mutant = next(m for m in mutants.load(SOLUTIONS / "mutants", "reverse_mode") if m.name.endswith("without_visited"))
+    module = types.ModuleType("mutant")
+    exec(mutant.source((SOLUTIONS / "reverse_mode.py").read_text(encoding="utf-8")), module.__dict__)
+    names, factors = set(), []
+    for seed in range(300):
+        values = [suite.DOMAINS["A"](cases.rng(seed, "Var", "shared-nodes", suite.SHARED, "AA", i)) for i in (0, 1)]
+        x, y = module.Var(values[0]), module.Var(values[1])
+        u = x * y
+        out = u + u * 3 + u * u
+        out.backward()
+        factors.append(x.grad / suite.EXPRS[suite.SHARED].partials(*values)[0])
+        names.add(suite._mistake(suite.SHARED, values, out.data, [x.grad, y.grad]))
+    assert min(factors) < 1 < max(factors) and names == {mutant.mistake_id}

@@ -278,8 +278,10 @@ def _mistake(name: str, values, data: float, grads: list) -> str | None:
     got = [data, *grads]
     want = [expr.value(*values), *expr.partials(*values)]
     candidates = [(m, [value(*values), *partials(*values)]) for m, (value, partials) in NEAR.get(name, {}).items()]
-    if name == SHARED and want[1] != 0 and grads[0] / want[1] > 1:
-        k = grads[0] / want[1]  # u passed its gradient on more than once: both partials k times too large
+    if name == SHARED and want[1] != 0 and grads[0] != 0:
+        # u passed its gradient on more than once: both partials k times the right ones. Not always
+        # k > 1: a copy of u met early in the order passes on a part of its grad (1 + 3 + 2u with u < 0)
+        k = grads[0] / want[1]
         candidates.append(("reverse_mode.node_visited_twice", [want[0], *(k * w for w in want[1:])]))
     allowed = 1e-9 * max(1.0, max(abs(w) for w in want))
     return checks.near_miss(got, want, candidates, allowed) or None
