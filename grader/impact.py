@@ -67,7 +67,32 @@ def _dumped(source: str) -> dict[str, tuple[str, frozenset[str]]] | None:
         found = _definitions(ast.parse(source))
     except SyntaxError:
         return None
-    return None if found is None else {n: (ast.dump(node), frozenset(_names(node))) for n, node in found.items()}
+    if found is None:
+        return None
+    data = source.encode()
+    starts = [0]  # byte offset of each line: the parser's columns count bytes
+    for line in data.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    out = {}
+    for name, node in found.items():
+        decorators = getattr(node, "decorator_list", None)
+        first = decorators[0] if decorators else node
+        text = data[starts[first.lineno - 1] + first.col_offset : starts[node.end_lineno - 1] + node.end_col_offset]
+        out[name] = _statement(text, node)
+    return out
+
+
+_statements: dict[bytes, tuple[str, frozenset[str]]] = {}  # a statement's exact text -> its dump and names
+
+
+def _statement(text: bytes, node: ast.AST) -> tuple[str, frozenset[str]]:
+    """``node``'s dump and names, computed once per statement text: a mutant shares all but one
+    or two of its statements with the reference."""
+    if text not in _statements:
+        if len(_statements) > 20_000:
+            _statements.clear()
+        _statements[text] = (ast.dump(node), frozenset(_names(node)))
+    return _statements[text]
 
 
 def affected(reference: str, mutant: str) -> set[str] | None:

@@ -63,3 +63,32 @@ def test_an_input_stream_is_the_seeded_generator_s_and_every_rng_starts_afresh(s
     got = first.standard_normal(6), first.integers(0, 2**62, 3), first.random()
     assert all(np.array_equal(a, b) for a, b in zip(got, want))
     assert np.array_equal(cases.rng(seed, *labels).standard_normal(6), want[0])
+
+
+def test_a_remembered_oracle_runs_once_per_distinct_input_and_hands_out_copies(monkeypatch):
+    calls = []
+
+    @oracles.remembered
+    def doubled(x, pair=(1.0, 2)):
+        calls.append(1)
+        return [2 * np.asarray(x), {"pair": pair}]
+
+    a = np.arange(3.0)
+    first = doubled(a)
+    first[0][0], first[1]["pair"] = 99.0, None  # what a caller does to its answer stays with it
+    assert doubled(a.copy())[0].tolist() == [0.0, 2.0, 4.0] and doubled(a)[1] == {"pair": (1.0, 2)}
+    assert len(calls) == 1
+    for other in (a.astype(np.float32), a.reshape(3, 1), a + 1, np.array([-0.0, 1.0, 2.0])):
+        doubled(other)  # another dtype, shape, value, or the sign of a zero: another input
+    doubled(a, pair=(1, 2))  # 1 is not 1.0
+    assert len(calls) == 6
+    doubled(-0.0), doubled(0.0), doubled(0.0)
+    assert len(calls) == 8
+    doubled(a, pair={object()}), doubled(a, pair={object()})  # not plain data: computed each time
+    assert len(calls) == 10
+    monkeypatch.setattr(oracles, "KEPT_BYTES", 16)
+    doubled(a), doubled(a)  # 24 bytes: too large to keep
+    assert len(calls) == 12
+    monkeypatch.setattr(oracles, "KEPT", 2)
+    doubled(1.0), doubled(2.0), doubled(3.0), doubled(1.0)  # the oldest is let go
+    assert len(calls) == 16 and len(doubled.table) == 2

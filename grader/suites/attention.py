@@ -553,7 +553,9 @@ def test_attention_backward_vectorised(learner, seed):
     forward_seconds = learner.last.answer.seconds
     grads = learner.attention_backward(G, cache)
     backward_seconds = learner.last.answer.seconds
+    start = time.perf_counter()
     closed = gradients(G, H, *W)
+    oracle = min(time.perf_counter() - start, best_time(lambda: gradients(G, H, *W), 1))
     check_gradients(
         grads,
         {k: closed[k] for k in (*ORDER, "H")},
@@ -563,9 +565,10 @@ def test_attention_backward_vectorised(learner, seed):
         layer_called(x, False, G),
     )
 
-    oracle = best_time(lambda: gradients(G, H, *W), 5)
+    # the best of two runs of the oracle, and one of the transport: an allowance measured too high
+    # only widens the budget, and the loops this test is for cost a hundred times more
     transport = 3 * latency + 3 * best_time(
-        lambda: [wire.decode(wire.encode(v)[8:]) for v in (cache, (G, cache), grads)], 3
+        lambda: [wire.decode(wire.encode(v)[8:]) for v in (cache, (G, cache), grads)], 1
     )
     seconds, budget = forward_seconds + backward_seconds, BUDGET * oracle + transport
     if seconds > budget:

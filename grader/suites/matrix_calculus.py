@@ -203,6 +203,7 @@ def central_differences(f, X) -> np.ndarray:
     return oracles.central_differences(f, X, STEP * max(float(np.max(np.abs(X))), 1e-300))
 
 
+@oracles.remembered
 def numerical(name, args) -> np.ndarray:
     identity = IDENTITIES[name]
     if name == "sigmoid_derivative":
