@@ -1,6 +1,6 @@
 """A run during which the judge or the submission changes is void: tampered, 0 points, and says why."""
 
-from conftest import reference, submission
+from conftest import EXERCISES, reference, submission
 from grader import integrity, isolation
 from grader.runner import grade
 from grader.sandbox import WorkerPool
@@ -36,3 +36,14 @@ def test_an_untouched_run_carries_version_and_suite_hash(curriculum, pool, make_
     suite = next(p for p in snap if p.endswith("/suites/pca.py"))
     assert integrity.suite_hash({**snap, suite: "0" * 64}) != report.suite_hash
     assert integrity.suite_hash({**snap, str(folder / "pca.py"): "0" * 64}) == report.suite_hash  # submission
+
+
+def test_the_suite_hash_follows_the_judging_files_of_the_snapshot(curriculum):
+    snap = integrity.snapshot(submission(EXERCISES, curriculum))
+    suite = str(integrity.PACKAGE_DIR / "suites" / "svd_basics.py")
+    other = str(integrity.PACKAGE_DIR / "cli.py")
+    first = integrity.suite_hash(snap)
+    assert integrity.suite_hash(dict(snap)) == first == integrity.suite_hash()
+    changed = integrity.suite_hash(snap | {suite: "0" * 64})
+    assert changed != first and integrity.suite_hash(snap) == first  # nothing kept from the other one
+    assert integrity.suite_hash(snap | {other: "0" * 64}) == first  # not a file that judges
