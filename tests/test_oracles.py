@@ -8,7 +8,7 @@ form must itself agree with central differences on every case it is used for.
 import numpy as np
 import pytest
 
-from grader.suites import attention, oracles
+from grader.suites import attention, backprop, oracles
 
 SEEDS = (1, 4242)
 
@@ -47,6 +47,21 @@ def _agree(closed, numeric, keys):
     for k in keys:
         error = oracles.relative_error(closed[k], numeric[k], floor)
         assert error <= attention.GRAD_TOL / 10, (k, error)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("case", backprop.NETWORKS)
+def test_mlp_backward_closed_form(seed, case):
+    """backprop judges an answer against its closed form first and against fourth-order differences
+    only when they disagree: on every case the two agree ten times closer than the tolerance."""
+    params, X, Y = backprop.floats(*backprop.network(seed, case))
+    closed = backprop.closed_form(params, backprop.forward(params, X), Y)
+    numeric = backprop.central_differences(params, X, Y)
+    floor = backprop.FLOOR * max(np.linalg.norm(g) for pair in numeric for g in pair)
+    for layer, (mine, theirs) in enumerate(zip(closed, numeric)):
+        for k in (0, 1):
+            error = oracles.relative_error(mine[k], theirs[k], floor)
+            assert error <= backprop.GRAD_TOL / 10, (layer, k, error)
 
 
 @pytest.mark.parametrize("seed, labels", [(0, ("svd_2x2", "random")), (2**63 + 5, ("Var", 3)), (7, ())])
