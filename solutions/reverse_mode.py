@@ -91,13 +91,13 @@ def _lift(x):
 
 def _topological_order(root):
     """Every node of root's graph once, each after all of its parents (iterative DFS)."""
-    order, seen = [], {id(root)}
+    order, seen = [], {root}  # a Var hashes by identity
     stack = [(root, iter(root._parents))]
     while stack:
         node, parents = stack[-1]
         for parent, _ in parents:
-            if id(parent) not in seen:
-                seen.add(id(parent))
+            if parent not in seen:
+                seen.add(parent)
                 stack.append((parent, iter(parent._parents)))
                 break
         else:
