@@ -396,11 +396,15 @@ def causal_kw(causal) -> dict:
     return {"causal": True} if causal else {}  # the non-causal cases rely on the default
 
 
+# the out checks and their near misses: the gradings that share a seed (verify, a class) ask again
+remembered_forward = oracles.remembered(forward)
+
+
 def out_near_misses(layer, X, W, n_heads, causal):
     """The oracle's out, and [(a known mistake, the out it gives), …]."""
 
     def run(**kw):
-        return forward(X, *W, n_heads=n_heads, **{"causal": causal, **kw})
+        return remembered_forward(X, *W, n_heads=n_heads, **{"causal": causal, **kw})
 
     expected = run()
     near: list = [  # each computed only when a wrong out is being named (checks.near_miss)
@@ -416,7 +420,9 @@ def out_near_misses(layer, X, W, n_heads, causal):
             ("attention.mha_scale_full_width", lambda: run(scale=1 / np.sqrt(d))),
             (
                 "attention.mha_heads_interleaved",
-                lambda: forward(X, W[0][:, every], W[1][:, every], W[2][:, every], W[3][every], n_heads, causal),
+                lambda: remembered_forward(
+                    X, W[0][:, every], W[1][:, every], W[2][:, every], W[3][every], n_heads, causal
+                ),
             ),
         ]
     if causal:
@@ -553,9 +559,7 @@ def test_attention_backward_vectorised(learner, seed):
     forward_seconds = learner.last.answer.seconds
     grads = learner.attention_backward(G, cache)
     backward_seconds = learner.last.answer.seconds
-    start = time.perf_counter()
     closed = gradients(G, H, *W)
-    oracle = min(time.perf_counter() - start, best_time(lambda: gradients(G, H, *W), 1))
     check_gradients(
         grads,
         {k: closed[k] for k in (*ORDER, "H")},
@@ -565,10 +569,11 @@ def test_attention_backward_vectorised(learner, seed):
         layer_called(x, False, G),
     )
 
-    # the best of two runs of the oracle, and one of the transport: an allowance measured too high
-    # only widens the budget, and the loops this test is for cost a hundred times more
+    # the best of 5 warm runs: the T³ Jacobian loop's backward is only ~1.2-1.5 × this budget here,
+    # so a budget measured high lets it through (best of 2 did, one run in three)
+    oracle = best_time(lambda: gradients(G, H, *W), 5)
     transport = 3 * latency + 3 * best_time(
-        lambda: [wire.decode(wire.encode(v)[8:]) for v in (cache, (G, cache), grads)], 1
+        lambda: [wire.decode(wire.encode(v)[8:]) for v in (cache, (G, cache), grads)], 3
     )
     seconds, budget = forward_seconds + backward_seconds, BUDGET * oracle + transport
     if seconds > budget:
