@@ -29,7 +29,7 @@ from typing import IO
 
 from grader import isolation
 
-GRADING_COMMANDS = {"check", "grade"}
+GRADING_COMMANDS = {"check", "grade", "verify"}
 _GROUP_OPTIONS_WITH_VALUE = {"--lang"}
 
 

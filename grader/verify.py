@@ -16,9 +16,11 @@
    answer of a topic) earns a point: one full grading per (topic, probe).
 
 The gradings of 2–5 are independent: they run in forked processes, one per
-core, each with its own warm worker pool, grouped per topic so that one
-pytest session (one collection of the suite) grades a topic's reference,
-stub, mutants or probes one after the other.
+core, grouped per topic so that one pytest session (one collection of the
+suite) grades a topic's reference, stub, mutants or probes one after the
+other. All of them fork their workers from one fork server, launched when
+the command starts (``grader.prestart``), each over a channel of its own;
+it is reset once, at the end (the gradings are the instructor's own code).
 """
 
 from __future__ import annotations
@@ -163,10 +165,14 @@ def _naming_problems(catalogue: list[Mutant]) -> list[str]:
 _context: dict = {}
 
 
-def _child_start() -> None:
-    pool = WorkerPool(_context["curriculum"].forbidden_union())
-    _context["pool"] = pool
-    multiprocessing.util.Finalize(pool, pool.close, exitpriority=10)
+def _child_start(branches: list[WorkerPool], mine) -> None:
+    """In a forked child: take one of the channels opened before the fork; the others are another child's."""
+    index = mine.get()
+    for other, pool in enumerate(branches):
+        if other != index:
+            pool.close()
+    _context["pool"] = branches[index]
+    multiprocessing.util.Finalize(branches[index], branches[index].close, exitpriority=10)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -313,13 +319,24 @@ def verify(
     units.sort(key=lambda u: -len(u.jobs) * u.topic.suite_file.stat().st_size)  # the longest first
     workers = jobs or len(os.sched_getaffinity(0))
     whole: dict[tuple[str, int], list[Report]] = {}  # (kind, seed) -> one report per topic
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_child_start) as ex:
-        for unit, outcomes in zip(units, ex.map(_run, units)):
-            for job, outcome in zip(unit.jobs, outcomes):
-                if job.kind in ("solutions", "exercises") and isinstance(outcome, Report):
-                    whole.setdefault((job.kind, job.seed), []).append(outcome)
-                else:
-                    _judge(job, outcome, result, say, problem)
+    context = multiprocessing.get_context("fork")
+    pool = WorkerPool(curriculum.forbidden_union())  # the early fork server, started with the command
+    branches = [pool.branch() for _ in range(workers)]
+    mine = context.Queue()
+    for index in range(workers):
+        mine.put(index)
+    try:
+        with ProcessPoolExecutor(workers, context, _child_start, (branches, mine)) as ex:
+            for unit, outcomes in zip(units, ex.map(_run, units)):
+                for job, outcome in zip(unit.jobs, outcomes):
+                    if job.kind in ("solutions", "exercises") and isinstance(outcome, Report):
+                        whole.setdefault((job.kind, job.seed), []).append(outcome)
+                    else:
+                        _judge(job, outcome, result, say, problem)
+    finally:
+        for branch in branches:
+            branch.close()
+        pool.close()
     for (kind, seed), parts in sorted(whole.items()):
         merged = dataclasses.replace(
             parts[0], topics=[t for p in parts for t in p.topics], duration=sum(p.duration for p in parts)
