@@ -107,3 +107,15 @@ def test_a_remembered_oracle_runs_once_per_distinct_input_and_hands_out_copies(m
     monkeypatch.setattr(oracles, "KEPT", 2)
     doubled(1.0), doubled(2.0), doubled(3.0), doubled(1.0)  # the oldest is let go
     assert len(calls) == 16 and len(doubled.table) == 2
+
+
+def test_a_remembered_oracle_holds_a_bounded_number_of_bytes(monkeypatch):
+    monkeypatch.setattr(oracles, "KEPT_TOTAL", 100 * 8 * 2 * 3)  # three entries of 100 floats in, 100 out
+
+    @oracles.remembered
+    def same(x):
+        return x + 0.0
+
+    for k in range(10):
+        same(np.full(100, float(k)))
+    assert len(same.table) == 3 and [answer[0] for answer, _ in same.table.values()] == [7.0, 8.0, 9.0]

@@ -15,6 +15,7 @@ from grader import wire
 
 KEPT = 2048  # answers kept per remembered oracle
 KEPT_BYTES = 1 << 18  # inputs larger than this are computed each time, not kept
+KEPT_TOTAL = 64 << 20  # the arrays of inputs and answers one remembered oracle holds at most
 
 
 def central_differences(f, x, step, *, order: int = 2) -> np.ndarray:
@@ -80,24 +81,39 @@ def remembered(oracle):
     dicts of them), computed once per distinct input: a class's gradings, or verify's mutants,
     share a seed and so ask for the same values again. Inputs are told apart by their exact bits
     (dtype, shape, bytes; -0.0 is not 0.0); every call gets its own copy of the answer."""
-    table: collections.OrderedDict = collections.OrderedDict()
+    table: collections.OrderedDict = collections.OrderedDict()  # key -> (answer, bytes held)
+    held = [0]
 
     @functools.wraps(oracle)
     def kept(*args, **kwargs):
+        size = [0]
         try:
-            key = _key((args, kwargs), [0])
+            key = _key((args, kwargs), size)
         except TypeError:  # not plain data, or too large to keep
             return oracle(*args, **kwargs)
         if key in table:
             table.move_to_end(key)
         else:
-            table[key] = oracle(*args, **kwargs)
-            while len(table) > KEPT:
-                table.popitem(last=False)
-        return wire.copy(table[key])
+            answer = oracle(*args, **kwargs)
+            table[key] = answer, size[0] + _array_bytes(answer)
+            held[0] += table[key][1]
+            while len(table) > KEPT or held[0] > KEPT_TOTAL:
+                held[0] -= table.popitem(last=False)[1][1]
+        return wire.copy(table[key][0])
 
     kept.table = table  # type: ignore[attr-defined]
     return kept
+
+
+def _array_bytes(value) -> int:
+    kind = type(value)
+    if kind is np.ndarray:
+        return value.nbytes
+    if kind in (list, tuple):
+        return sum(_array_bytes(v) for v in value)
+    if kind is dict:
+        return sum(_array_bytes(v) for v in value.values())
+    return 0
 
 
 def _key(value, size: list):
