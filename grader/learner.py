@@ -130,7 +130,7 @@ class Learner:
         if state.strikes.get(strike_key, 0) >= TIMEOUT_STRIKES:
             return Answer(False, "timeout_skipped", f"{strike_key} already timed out {TIMEOUT_STRIKES} times")
         try:
-            answer = state.sandbox.request(self._topic.id, op, name, args, kwargs, forbid, timeout, frame=frame)
+            answer = state.sandbox.send(self._topic.id, frame, timeout)
         except WorkerStartError as exc:
             pytest.exit(str(exc), returncode=pytest.ExitCode.INTERNAL_ERROR)  # the run fails; nobody is scored
         if answer.kind == "timeout":

@@ -76,11 +76,10 @@ class Answer:
 
     def copy(self) -> Answer:
         """A copy whose value, traceback and lists can be changed without changing this one."""
-        return dataclasses.replace(self, **{k: wire.copy(getattr(self, k)) for k in _MUTABLE_FIELDS})
+        return dataclasses.replace(self, **{k: wire.copy(getattr(self, k)) for k in _ANSWER_FIELDS})
 
 
 _ANSWER_FIELDS = frozenset(f.name for f in dataclasses.fields(Answer))
-_MUTABLE_FIELDS = ("traceback", "value", "mutated", "warnings", "fn_calls", "defined")
 
 
 def _signal_name(number: int) -> str:
@@ -488,14 +487,15 @@ class Sandbox:
         message = {"op": op, "module": module, "name": name, "args": list(args), "kwargs": kwargs or {}}
         return wire.encode(message | {"forbid": sorted(forbid)}, allow_refs=True)
 
-    def request(
-        self, module: str, op: str, name: str, args=(), kwargs=None, forbid=(), timeout=5.0, *, frame=None
-    ) -> Answer:
-        """``frame``: ``message(...)`` of these same arguments, when the caller has encoded them already."""
+    def request(self, module: str, op: str, name: str, args=(), kwargs=None, forbid=(), timeout=5.0) -> Answer:
+        return self.send(module, self.message(module, op, name, args, kwargs, forbid), timeout)
+
+    def send(self, module: str, frame: bytes, timeout: float) -> Answer:
+        """A request already encoded by ``message`` (for ``module``) and its answer."""
         worker = self._worker(module)
         if isinstance(worker, Answer):
             return worker
-        answer = worker.send(frame or self.message(module, op, name, args, kwargs, forbid), timeout)
+        answer = worker.send(frame, timeout)
         if answer.kind in DEAD_KINDS:
             self._workers.pop(module, None)
         return answer

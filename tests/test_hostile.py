@@ -66,10 +66,10 @@ class TimedSandbox(Sandbox):
 
     seconds: dict[str, float] = {}
 
-    def request(self, module, *args, **kwargs):
+    def send(self, module, *args, **kwargs):
         start = time.monotonic()
         try:
-            return super().request(module, *args, **kwargs)
+            return super().send(module, *args, **kwargs)
         finally:
             self.seconds[module] = self.seconds.get(module, 0.0) + time.monotonic() - start
 
